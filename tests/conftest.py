@@ -1,0 +1,112 @@
+"""Every test gets a real, migrated database: a copy of a migrated SQLite template, or the PostgreSQL
+database in TEST_DATABASE_URL, emptied after each test. Nothing of ours is mocked."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from tests.factories import PASSWORD
+from training_app import create_app
+from training_app.db import Base, make_engine, upgrade_schema
+from training_app.models import import_all
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade_schema(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade_schema(POSTGRES_URL)
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> Iterator[str]:
+    if not POSTGRES_URL:
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_schema")
+    yield url
+    import_all()
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path) -> Iterator[Flask]:
+    app = create_app({
+        "DATABASE_URL": database_url,
+        "TRAINING_APP_INSTANCE": tmp_path / "instance",
+        "SECRET_KEY": secrets.token_hex(16),
+        "TESTING": True,
+    })
+    app.test_client_class = FormClient
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session of its own on the app's database; tests commit what the app must see."""
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(user, password: str = PASSWORD):
+        response = client.post_form("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return sign_in
+
+
+class FormClient(FlaskClient):
+    """The test client with CSRF on: `post_form` adds a valid token, as a browser's form would."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        return self.post(url, data={**(data or {}), "csrf_token": self.csrf_token()}, **kwargs)
+
+
+def html_lang(body: str) -> str | None:
+    match = re.search(r'<html lang="([a-z]{2})"', body)
+    return match.group(1) if match else None

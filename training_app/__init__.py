@@ -1,0 +1,113 @@
+"""training_app: trilingual training for customs, wildlife and environmental enforcement officers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from training_app import config, db, i18n, security
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """The one application factory: settings, extensions, blueprints, error pages."""
+    settings = config.load_settings(overrides)
+    app = Flask(__name__, instance_path=str(settings["INSTANCE_PATH"]))
+    app.config.update(settings)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    CSRFProtect(app)
+    _init_login(app)
+
+    from training_app.auth.views import bp as auth_bp
+    from training_app.learn.views import bp as learn_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+
+    app.add_url_rule("/healthz", "healthz", healthz)
+    _init_error_pages(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from training_app.auth.models import User
+
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Please sign in to see this page.")
+    manager.login_message_category = "info"
+
+    @manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        # The session names the user and the epoch it was made in; a raised epoch ends it.
+        user_id, _sep, epoch = session_id.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
+            return None
+        user = db.get_session().get(User, int(user_id))
+        if user is None or not user.is_active or user.session_epoch != int(epoch):
+            return None
+        return user
+
+
+def healthz():
+    try:
+        db.get_session().execute(text("SELECT 1"))
+    except OperationalError:
+        log.exception("health check: database unreachable")
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _init_error_pages(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood. Reload the page and try again."),
+        403: lambda: _("You do not have access to this page."),
+        404: lambda: _("This page does not exist."),
+        405: lambda: _("This action is not allowed here."),
+        413: lambda: _("The file is too large."),
+        429: lambda: _("Too many requests. Wait a moment and try again."),
+    }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return render_template("errors/error.html", status=400,
+                               message=_("Your form expired or was sent twice. Reload the page and try again.")
+                               ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=error.name), error.code
+        message = messages.get(error.code or 500, lambda: error.name)()
+        return render_template("errors/error.html", status=error.code, message=message), error.code
+
+    @app.errorhandler(OperationalError)
+    def database_down(_error: OperationalError):
+        log.exception("database unavailable")
+        # The page must not ask the database who is signed in: render it as for a visitor.
+        g._login_user = app.login_manager.anonymous_user()
+        return render_template("errors/error.html", status=503,
+                               message=_("The service is unavailable for a moment. Try again in a few minutes.")
+                               ), 503
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        incident = uuid.uuid4().hex[:12]
+        log.exception("unhandled error, incident %s", incident)
+        return render_template("errors/error.html", status=500, incident=incident,
+                               message=_("Something went wrong on our side.")), 500

@@ -1,0 +1,146 @@
+"""The `training-app` command: thin commands that call services."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from training_app import create_app
+from training_app.config import COUNTRIES, LANGUAGES
+from training_app.db import upgrade_schema
+from training_app.security import Role
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Trilingual training for customs, wildlife and environmental enforcement officers."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the database in DATABASE_URL."""
+    app = _app()
+    upgrade_schema(app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@db.command("revision")
+@click.option("--message", "-m", required=True, help="What the migration changes.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from alembic import command
+
+    from training_app.db import alembic_config
+
+    command.revision(alembic_config(_app().config["DATABASE_URL"]), message=message, autogenerate=True)
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--password", help="Omit it to type it, or to read it from standard input.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value,
+              show_default=True)
+@click.option("--name", help="Full name (default: the part of the e-mail before @).")
+@click.option("--country", type=click.Choice(COUNTRIES))
+@click.option("--agency", help="Agency acronym (CBSA, ANAM, CBP…) or kind (customs, environment, wildlife).")
+@click.option("--locale", type=click.Choice(LANGUAGES), default="en", show_default=True)
+def create_user(email: str, password: str | None, role: str, name: str | None, country: str | None,
+                agency: str | None, locale: str) -> None:
+    """Create an account."""
+    from training_app.auth import services
+    from training_app.db import get_session
+
+    if password is None:
+        password = (sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty()
+                    else click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    if agency and not country:
+        raise click.UsageError("--agency needs --country.")
+    app = _app()
+    with app.app_context():
+        session = get_session()
+        try:
+            organisation = services.find_agency(session, country, agency) if agency else None
+            user = services.create_user(
+                session, email=email, password=password, name=name or email.split("@")[0],
+                role=Role(role), locale=locale, organisation=organisation,
+            )
+        except services.AccountError as error:
+            raise click.ClickException(_CLI_ERRORS.get(error.code, error.code)) from None
+        session.commit()
+        click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+_CLI_ERRORS = {
+    "password_too_short": "The password must have at least 12 characters.",
+    "email_taken": "An account with this e-mail already exists.",
+    "unknown_agency": "No agency of that country matches --agency.",
+}
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
+@click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=Path("courses"),
+              show_default=True, help="Course packages loaded when the database has no course.")
+@click.option("--no-demo", is_flag=True, help="Do not create demo organisations and accounts.")
+def serve(host: str, port: int, workers: int, dev: bool, courses_dir: Path, no_demo: bool) -> None:
+    """Apply migrations, load the shipped courses and demo accounts on first run, then serve."""
+    from training_app import demo
+
+    app = _app()
+    upgrade_schema(app.config["DATABASE_URL"])
+    with app.app_context():
+        demo.first_run(app, courses_dir=courses_dir, with_demo=not no_demo, echo=click.echo)
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from training_app.wsgi_server import run
+
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers. Ctrl-C stops.")
+    run(app, host=host, port=port, workers=workers)
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs (gettext)."""
+
+
+_TRANSLATIONS = Path(__file__).parent / "translations"
+_POT = _TRANSLATIONS / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "--quiet", *args])
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Extract the messages of the code and templates into messages.pot, then update fr/es/en."""
+    root = Path(__file__).parent.parent
+    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--add-comments=Translators:",
+             "--add-location=file", "--sort-by-file", "--no-wrap", "--project=training_app",
+             "-o", str(_POT), str(root))
+    _pybabel("update", "-i", str(_POT), "-d", str(_TRANSLATIONS), "--no-wrap", "--ignore-obsolete")
+    click.echo(f"Extracted to {_POT} and updated the catalogs.")
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Compile the .po catalogs into the .mo files the application reads."""
+    _pybabel("compile", "-d", str(_TRANSLATIONS), "--statistics")

@@ -1,0 +1,58 @@
+"""Settings from the environment, over safe defaults. Nothing secret is hard-coded."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "fr", "es")
+COUNTRIES = ("CA", "MX", "US")
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read the environment once; `overrides` (tests, CLI) win over it."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    instance = Path(overrides.pop("TRAINING_APP_INSTANCE", env.get("TRAINING_APP_INSTANCE", "instance")))
+    instance = instance.resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    https = env.get("TRAINING_APP_HTTPS", "") in ("1", "true", "yes")
+    settings: dict[str, Any] = {
+        "INSTANCE_PATH": instance,
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'training_app.sqlite3'}",
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "REDIS_URL": env.get("REDIS_URL"),
+        # smtp://user:password@host:port or smtps://…; unset: mail is written to instance/outbox
+        "SMTP_URL": env.get("SMTP_URL"),
+        "MAIL_FROM": env.get("MAIL_FROM", "training-app@localhost"),
+        "MEDIA_PATH": Path(env.get("TRAINING_APP_MEDIA", instance / "media")),
+        "ISSUER_NAME": env.get("TRAINING_APP_ISSUER", "North American Green Customs Training"),
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; a long quiz must not expire it
+    }
+    settings.update(overrides)
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _instance_secret(instance)
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate the secret key once into the instance folder, readable only by its owner."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,41 @@
+"""Locale selection and formatting helpers (Flask-Babel)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+from training_app.config import LANGUAGES
+
+#: the name of each language in itself, for the language menu
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+def select_locale() -> str:
+    """`?lang=` (kept in the session) › the user's preference › Accept-Language › English."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def url_with_lang(lang: str) -> str:
+    """The current URL with `lang` set, keeping the other query arguments."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", lang))
+    return f"{request.path}?{urlencode(args)}"
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, url_with_lang=url_with_lang,
+                                 get_locale=get_locale)
