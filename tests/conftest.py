@@ -107,6 +107,19 @@ class FormClient(FlaskClient):
         return self.post(url, data={**(data or {}), "csrf_token": self.csrf_token()}, **kwargs)
 
 
+DEMO_PACKAGE = Path(__file__).parent / "fixtures" / "packages" / "demo-course"
+
+
+@pytest.fixture
+def demo_course(app, db):
+    """The fixture course package, imported as a learner would find it."""
+    from training_app.learn import importer, services
+
+    importer.import_paths(db, [DEMO_PACKAGE], app.config["MEDIA_PATH"])
+    db.commit()
+    return services.course_by_slug(db, "demo-course")
+
+
 def html_lang(body: str) -> str | None:
     match = re.search(r'<html lang="([a-z]{2})"', body)
     return match.group(1) if match else None

@@ -30,6 +30,14 @@ ROUTES = [
     ("POST", "/password/forgot", {ANON: 422, LEARNER: 422, TRAINER: 422, ADMIN: 422}),
     ("GET", "/password/reset/not-a-token", {ANON: 400, LEARNER: 400, TRAINER: 400, ADMIN: 400}),
     ("POST", "/password/reset/not-a-token", {ANON: 400, LEARNER: 400, TRAINER: 400, ADMIN: 400}),
+    ("GET", "/courses", {ANON: 302, LEARNER: 200, TRAINER: 200, ADMIN: 200}),
+    ("GET", "/courses/demo-course", {ANON: 302, LEARNER: 200, TRAINER: 200, ADMIN: 200}),
+    ("GET", "/courses/no-such-course", {ANON: 302, LEARNER: 404, TRAINER: 404, ADMIN: 404}),
+    ("POST", "/courses/demo-course/enrol", {ANON: 302, LEARNER: 302, TRAINER: 302, ADMIN: 302}),
+    ("GET", "/courses/demo-course/lessons/labels", {ANON: 302, LEARNER: 200, TRAINER: 200, ADMIN: 200}),
+    ("POST", "/courses/demo-course/lessons/labels/complete",
+     {ANON: 302, LEARNER: 302, TRAINER: 302, ADMIN: 302}),
+    ("GET", "/media/0000.png", {ANON: 404, LEARNER: 404, TRAINER: 404, ADMIN: 404}),
 ]
 
 
@@ -56,7 +64,7 @@ def _rule_of(app, path: str) -> str:
 
 
 @pytest.mark.parametrize("who", [ANON, LEARNER, TRAINER, ADMIN])
-def test_route_statuses(client, db, login, who):
+def test_route_statuses(client, db, login, who, demo_course):
     user = None if who == ANON else make_user(db, role=who)
     wrong = []
     for method, path, expected in ROUTES:

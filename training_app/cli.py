@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -89,6 +90,61 @@ _CLI_ERRORS = {
 }
 
 
+@main.command("validate-courses")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_courses(paths: tuple[Path, ...]) -> None:
+    """Check course packages; print one `path:line: message` per problem, exit 1 if any."""
+    from training_app.content import validate_paths
+
+    problems = validate_paths(list(paths))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise SystemExit(1)
+    click.echo("No problems found.", err=True)
+
+
+@main.command("import-courses")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what would change and change nothing.")
+def import_courses(paths: tuple[Path, ...], dry_run: bool) -> None:
+    """Validate course packages, then create or update them in one transaction."""
+    from training_app.db import get_session
+    from training_app.learn import importer
+
+    app = _app()
+    with app.app_context():
+        try:
+            changes = importer.import_paths(get_session(), list(paths), app.config["MEDIA_PATH"], dry_run=dry_run)
+        except importer.InvalidPackages as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            raise click.ClickException("Nothing was imported: fix the problems above.") from None
+        for slug, change in changes:
+            click.echo(f"{'would ' if dry_run else ''}{change}: {slug}")
+        if not dry_run:
+            get_session().commit()
+
+
+@main.command("export-course")
+@click.argument("slug")
+@click.argument("dest", type=click.Path(path_type=Path))
+def export_course(slug: str, dest: Path) -> None:
+    """Write the course SLUG from the database as a course package in DEST/SLUG."""
+    from training_app.content import export_package
+    from training_app.db import get_session
+    from training_app.learn.exporter import UnknownCourse, package_from_db
+
+    app = _app()
+    with app.app_context():
+        try:
+            package = package_from_db(get_session(), slug, app.config["MEDIA_PATH"])
+        except UnknownCourse:
+            raise click.ClickException(f"No course has the slug {slug!r}.") from None
+        export_package(package, dest / slug)
+        click.echo(f"Exported {slug} to {dest / slug}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -133,9 +189,10 @@ def _pybabel(*args: str) -> None:
 def i18n_extract() -> None:
     """Extract the messages of the code and templates into messages.pot, then update fr/es/en."""
     root = Path(__file__).parent.parent
-    _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--add-comments=Translators:",
+    os.chdir(root)  # so the catalogs name files relative to the project
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--add-comments=Translators:",
              "--add-location=file", "--sort-by-file", "--no-wrap", "--project=training_app",
-             "-o", str(_POT), str(root))
+             "-o", str(_POT), ".")
     _pybabel("update", "-i", str(_POT), "-d", str(_TRANSLATIONS), "--no-wrap", "--ignore-obsolete")
     click.echo(f"Extracted to {_POT} and updated the catalogs.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_percent, get_locale
 from flask_login import current_user
 
 from training_app.config import LANGUAGES
@@ -39,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, url_with_lang=url_with_lang,
                                  get_locale=get_locale)
+    app.jinja_env.filters.update(format_date=format_date, format_percent=format_percent)

@@ -3,3 +3,5 @@
 
 def import_all() -> None:
     import training_app.auth.models  # noqa: F401
+    import training_app.learn.models  # noqa: F401
+    import training_app.quiz.models  # noqa: F401

@@ -1,11 +1,30 @@
-"""The learner's pages: dashboard, catalogue, course and lesson player."""
+"""The learner's pages: dashboard, catalogue, course page, lesson player, and course images."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from training_app.content import render_markdown
+from training_app.db import get_session, utcnow
+from training_app.forms import ActionForm
+from training_app.learn import services
+from training_app.learn.models import Course, Media
+from training_app.media import CONTENT_TYPES
+
 bp = Blueprint("learn", __name__)
+
+TOPICS = {
+    "wildlife": _l("Wildlife"),
+    "timber": _l("Timber"),
+    "ods": _l("Ozone-depleting substances and HFCs"),
+    "hazardous_waste": _l("Hazardous waste"),
+    "chemicals": _l("Chemicals and pesticides"),
+    "cross_cutting": _l("Cross-cutting skills"),
+}
+STATES = {"not_started": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done")}
 
 
 @bp.get("/")
@@ -16,4 +35,134 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("learn/dashboard.html")
+    db = get_session()
+    enrolments = services.enrolments_of(db, current_user.id)
+    courses = services.courses_by_ids(db, enrolments)
+    done = services.done_lesson_ids(db, current_user.id, [c.id for c in courses])
+    passed = services.passed_quiz_ids(db, current_user.id)
+    mine = [(course, services.progress_of(course, done, passed, enrolments[course.id])) for course in courses]
+    return render_template("learn/dashboard.html", mine=mine, activity=services.recent_activity(db, current_user.id),
+                           **_helpers())
+
+
+@bp.get("/courses")
+@login_required
+def catalogue():
+    topic = request.args.get("topic") if request.args.get("topic") in TOPICS else None
+    language = request.args.get("language") if request.args.get("language") in ("en", "fr", "es") else None
+    db = get_session()
+    courses = services.catalogue(db, topic=topic, language=language)
+    progress = services.catalogue_progress(db, current_user.id, courses)
+    return render_template("learn/catalogue.html", courses=courses, progress=progress, topic=topic,
+                           language=language, **_helpers())
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def show_course(slug: str):
+    db = get_session()
+    course = _course_or_404(db, slug)
+    enrolment = services.enrolments_of(db, current_user.id).get(course.id)
+    done = services.done_lesson_ids(db, current_user.id, [course.id])
+    progress = services.progress_of(course, done, services.passed_quiz_ids(db, current_user.id), enrolment)
+    return render_template("learn/course_show.html", course=course, enrolment=enrolment, done=done,
+                           progress=progress, form=ActionForm(), **_helpers())
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str):
+    db = get_session()
+    course = _course_or_404(db, slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.enrol(db, current_user.id, course, utcnow())
+    db.commit()
+    first = services.ordered_lessons(course)[0]
+    return redirect(url_for("learn.show_lesson", slug=slug, lesson_slug=first.slug))
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def show_lesson(slug: str, lesson_slug: str):
+    db = get_session()
+    course = _course_or_404(db, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    lessons = services.ordered_lessons(course)
+    index = lessons.index(lesson)
+    text = services.localised(lesson.texts, str(get_locale()))
+    media = services.media_for(db, course.id)
+    body = render_markdown(text.text.body, image_url=_image_url(media, text.text.locale))
+    is_done = lesson.id in services.done_lesson_ids(db, current_user.id, [course.id])
+    module = next(m for m in course.modules if lesson in m.lessons)
+    return render_template(
+        "learn/lesson_show.html", course=course, module=module, lesson=lesson, text=text, body=body,
+        previous=lessons[index - 1] if index else None, next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1, total=len(lessons), is_done=is_done, form=ActionForm(), **_helpers(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")
+@login_required
+def complete_lesson(slug: str, lesson_slug: str):
+    db = get_session()
+    course = _course_or_404(db, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.complete_lesson(db, current_user.id, course, lesson, utcnow())
+    db.commit()
+    lessons = services.ordered_lessons(course)
+    index = lessons.index(lesson)
+    module = next(m for m in course.modules if lesson in m.lessons)
+    if module.lessons[-1] is lesson and module.quiz is not None:
+        return redirect(url_for("learn.show_course", slug=slug, _anchor=f"module-{module.slug}"))
+    if index + 1 < len(lessons):
+        return redirect(url_for("learn.show_lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
+    return redirect(url_for("learn.show_course", slug=slug))
+
+
+@bp.get("/media/<name>")
+def media_file(name: str):
+    """Course images by content hash: immutable, never sniffed, never run as a page."""
+    stem, _dot, extension = name.rpartition(".")
+    if extension not in CONTENT_TYPES or not stem.replace("-", "").isalnum():
+        abort(404)
+    response = send_from_directory(current_app.config["MEDIA_PATH"], name, mimetype=CONTENT_TYPES[extension],
+                                   max_age=31536000)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def _course_or_404(db, slug: str) -> Course:
+    try:
+        return services.course_by_slug(db, slug)
+    except services.NotFound:
+        abort(404)
+
+
+def _lesson_or_404(course: Course, lesson_slug: str):
+    try:
+        return services.lesson_in(course, lesson_slug)
+    except services.NotFound:
+        abort(404)
+
+
+def _image_url(media: dict[tuple[str, str], Media], locale: str):
+    """Rewrite `media/x.png` in lesson Markdown to the stored copy for this language."""
+
+    def url(src: str) -> str:
+        name = src.removeprefix("media/")
+        row = media.get((name, locale)) or media.get((name, ""))
+        return url_for("learn.media_file", name=f"{row.sha256}.{row.extension}") if row else src
+
+    return url
+
+
+def _helpers() -> dict:
+    """What every learn template needs to pick texts in the page's language."""
+    locale = str(get_locale())
+    return {"TOPICS": TOPICS, "STATES": STATES,
+            "tr": lambda texts: services.localised(texts, locale).text,
+            "tr_fallback": lambda texts: services.localised(texts, locale).is_fallback}

@@ -1,7 +1,7 @@
 """accounts and organisations
 
 Revision ID: aa235716e13c
-Revises: 
+Revises: (none)
 Create Date: 2026-11-26 17:42:40.369436
 """
 

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event, select
+
+from tests.conftest import html_lang
+from tests.factories import make_user
+from training_app.learn.models import Enrolment, LessonProgress
+
+
+def _lesson_urls(course):
+    return [f"/courses/{course.slug}/lessons/{lesson.slug}" for m in course.modules for lesson in m.lessons]
+
+
+def test_learner_enrols_reads_every_lesson_switching_language_and_sees_progress(client, db, login, demo_course):
+    learner = make_user(db, locale="fr")
+    login(learner)
+    catalogue = client.get("/courses").get_data(as_text=True)
+    assert html_lang(catalogue) == "fr" and "/courses/demo-course" in catalogue
+    response = client.post_form("/courses/demo-course/enrol")
+    urls = _lesson_urls(demo_course)
+    assert response.headers["Location"] == urls[0]
+    for number, url in enumerate(urls):
+        lang = "fr" if number < len(urls) // 2 else "es"
+        page = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+        assert html_lang(page) == lang
+        client.post_form(f"{url}/complete")
+    done = db.scalars(select(LessonProgress).where(LessonProgress.user_id == learner.id)).all()
+    assert len(done) == len(urls)
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert html_lang(dashboard) == "es"  # the last choice is kept
+    assert f"{len(urls)} de {len(urls)}" in dashboard, dashboard.split("<main")[1]
+
+
+def test_completing_a_lesson_twice_records_it_once(client, db, login, demo_course):
+    learner = make_user(db)
+    login(learner)
+    url = _lesson_urls(demo_course)[0]
+    client.post_form(f"{url}/complete")
+    client.post_form(f"{url}/complete")
+    assert len(db.scalars(select(LessonProgress)).all()) == 1
+    assert len(db.scalars(select(Enrolment)).all()) == 1
+
+
+def test_continue_leads_to_the_first_unfinished_lesson(client, db, login, demo_course):
+    login(make_user(db))
+    urls = _lesson_urls(demo_course)
+    client.post_form(f"{urls[0]}/complete")
+    page = client.get("/courses/demo-course").get_data(as_text=True)
+    continue_link = re.search(r'<a class="button" href="([^"]+)">Continue', page).group(1)
+    assert continue_link == urls[1]
+
+
+def test_lesson_markdown_is_rendered_safely_with_its_blocks(client, db, login, demo_course):
+    login(make_user(db))
+    page = client.get(_lesson_urls(demo_course)[0]).get_data(as_text=True)
+    assert '<aside class="key-points">' in page
+    assert "<script" not in page.split("</main>")[0].split('<main')[1]
+
+
+def test_lesson_images_are_served_from_the_media_store(client, db, login, demo_course):
+    login(make_user(db))
+    pages = [client.get(url).get_data(as_text=True) for url in _lesson_urls(demo_course)]
+    sources = [src for page in pages for src in re.findall(r'<img src="(/media/[^"]+)"', page)]
+    assert sources, "the fixture has lesson images"
+    with client.get(sources[0]) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] in ("image/png", "image/jpeg", "image/webp")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_unknown_course_and_lesson_are_404(client, db, login, demo_course):
+    login(make_user(db))
+    assert client.get("/courses/nope").status_code == 404
+    assert client.get("/courses/demo-course/lessons/nope").status_code == 404
+    assert client.post_form("/courses/demo-course/lessons/nope/complete").status_code == 404
+
+
+def test_pages_run_a_bounded_number_of_queries(client, db, login, demo_course, app):
+    login(make_user(db))
+    urls = ["/courses", "/courses/demo-course", _lesson_urls(demo_course)[0], "/dashboard"]
+    client.post_form("/courses/demo-course/enrol")
+    counts = {}
+    engine = app.extensions["db_engine"]
+
+    def count(*_args):
+        counts[current] = counts.get(current, 0) + 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for current in urls:
+            client.get(current)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert max(counts.values()) <= 15, counts

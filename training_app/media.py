@@ -1,0 +1,113 @@
+"""Images made safe with Pillow: verified, oriented, re-encoded without metadata, resized, stored by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+#: widths of the copies offered in srcset; an image is never enlarged
+VARIANT_WIDTHS = (480, 960, 1600)
+
+
+class ImageRejected(ValueError):
+    """The file is not an image we accept; `code` says why (too_large, not_an_image, too_many_pixels)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    sha256: str
+    extension: str
+    width: int
+    height: int
+    variant_widths: tuple[int, ...]
+
+
+def store_image(data: bytes, media_dir: Path) -> StoredImage:
+    """Re-encode `data` and write it and its smaller copies under `media_dir`; nothing is written on refusal."""
+    if len(data) > MAX_BYTES:
+        raise ImageRejected("too_large")
+    image = _open(data)
+    extension = FORMATS[image.format]
+    image = ImageOps.exif_transpose(image)
+    original = _encode(image, extension)
+    sha = hashlib.sha256(original).hexdigest()
+    variants = {width: _encode(_resized(image, width), extension)
+                for width in VARIANT_WIDTHS if width < image.width}
+    media_dir.mkdir(parents=True, exist_ok=True)
+    _write(media_dir / f"{sha}.{extension}", original)
+    for width, encoded in variants.items():
+        _write(media_dir / f"{sha}-{width}.{extension}", encoded)
+    return StoredImage(sha, extension, image.width, image.height, tuple(variants))
+
+
+_PILLOW_ERRORS = (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+                  OSError, SyntaxError, ValueError)
+
+
+def store_source(data: bytes, media_dir: Path) -> str:
+    """Keep a course package's image byte for byte (never served) so export round-trips; returns its hash."""
+    sha = hashlib.sha256(data).hexdigest()
+    (media_dir / "source").mkdir(parents=True, exist_ok=True)
+    _write(source_path(media_dir, sha), data)
+    return sha
+
+
+def source_path(media_dir: Path, sha: str) -> Path:
+    return media_dir / "source" / sha
+
+
+def _open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        except _PILLOW_ERRORS as error:
+            raise ImageRejected("not_an_image") from error
+        # The declared size comes from the header, before any pixel is decoded.
+        if probe.width * probe.height > MAX_PIXELS:
+            raise ImageRejected("too_many_pixels")
+        try:
+            probe.verify()
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            image.load()
+        except _PILLOW_ERRORS as error:
+            raise ImageRejected("not_an_image") from error
+    return image
+
+
+def _resized(image: Image.Image, width: int) -> Image.Image:
+    height = round(image.height * width / image.width)
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _encode(image: Image.Image, extension: str) -> bytes:
+    """A fresh file from the pixels alone: no EXIF, GPS, XMP or comments survive."""
+    out = io.BytesIO()
+    if extension == "jpg":
+        image.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    elif extension == "png":
+        clean = image if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else image.convert("RGBA")
+        clean.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=80, method=4)
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    if not path.exists():  # content-addressed: the same name always holds the same bytes
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
