@@ -7,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import func, select
 
 from training_app.auth import services as accounts
 from training_app.auth.models import Organisation
 from training_app.db import get_session
+from training_app.learn import importer
+from training_app.learn.models import Course
 from training_app.security import Role
 
 DEMO_ACCOUNTS = (
@@ -31,6 +34,16 @@ def first_run(app: Flask, courses_dir: Path, with_demo: bool, echo: Callable[[st
     db = get_session()
     accounts.ensure_reference_agencies(db)
     db.commit()
+    if courses_dir.is_dir() and not db.scalar(select(func.count(Course.id))):
+        try:
+            changes = importer.import_paths(db, [courses_dir], app.config["MEDIA_PATH"])
+        except importer.InvalidPackages as error:
+            for problem in error.problems:
+                echo(str(problem))
+            echo("The shipped courses have problems (above); none were loaded.")
+        else:
+            db.commit()
+            echo(f"Loaded {len(changes)} course(s) from {courses_dir}.")
     if with_demo and accounts.count_users(db) == 0:
         _demo_accounts(db, echo)
         db.commit()

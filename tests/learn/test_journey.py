@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from tests.conftest import html_lang
 from tests.factories import make_user
-from training_app.learn.models import Enrolment, LessonProgress
+from training_app.learn.models import Enrolment, LessonProgress, LessonText
 
 
 def _lesson_urls(course):
@@ -95,3 +95,23 @@ def test_pages_run_a_bounded_number_of_queries(client, db, login, demo_course, a
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert max(counts.values()) <= 15, counts
+
+
+def test_missing_translation_shows_english_with_a_notice(client, db, login, demo_course):
+    lesson = demo_course.modules[0].lessons[0]
+    db.execute(delete(LessonText).where(LessonText.lesson_id == lesson.id, LessonText.locale == "es"))
+    db.commit()
+    login(make_user(db, locale="es"))
+    page = client.get(f"/courses/demo-course/lessons/{lesson.slug}").get_data(as_text=True)
+    english = next(text for text in lesson.texts if text.locale == "en")
+    assert english.title in page
+    assert "Esta lección aún no está disponible en su idioma" in page
+    assert '<article class="lesson" lang="en">' in page
+
+
+def test_catalogue_filters_by_topic_and_language(client, db, login, demo_course):
+    login(make_user(db))
+    title = next(text.title for text in demo_course.texts if text.locale == "en")
+    assert title in client.get(f"/courses?topic={demo_course.topic}&language=fr").get_data(as_text=True)
+    other_topic = "wildlife" if demo_course.topic != "wildlife" else "timber"
+    assert title not in client.get(f"/courses?topic={other_topic}").get_data(as_text=True)
