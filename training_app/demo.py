@@ -35,15 +35,17 @@ def first_run(app: Flask, courses_dir: Path, with_demo: bool, echo: Callable[[st
     accounts.ensure_reference_agencies(db)
     db.commit()
     if courses_dir.is_dir() and not db.scalar(select(func.count(Course.id))):
-        try:
-            changes = importer.import_paths(db, [courses_dir], app.config["MEDIA_PATH"])
-        except importer.InvalidPackages as error:
-            for problem in error.problems:
-                echo(str(problem))
-            echo("The shipped courses have problems (above); none were loaded.")
-        else:
-            db.commit()
-            echo(f"Loaded {len(changes)} course(s) from {courses_dir}.")
+        # Each shipped course on its own: one with problems must not keep the others out.
+        for root in importer.package_roots([courses_dir]):
+            try:
+                importer.import_paths(db, [root], app.config["MEDIA_PATH"])
+            except importer.InvalidPackages as error:
+                db.rollback()
+                echo(f"Course {root.name} not loaded ({len(error.problems)} problems); "
+                     f"see: training-app validate-courses {root}")
+            else:
+                db.commit()
+                echo(f"Loaded course {root.name}.")
     if with_demo and accounts.count_users(db) == 0:
         _demo_accounts(db, echo)
         db.commit()
