@@ -16,7 +16,10 @@ from training_app.security import Role
 
 
 def _app() -> Flask:
-    return create_app()
+    """The application for one command; its connections close when the command ends."""
+    app = create_app()
+    click.get_current_context().call_on_close(app.extensions["db_engine"].dispose)
+    return app
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -182,3 +182,29 @@ def test_register_with_unknown_code_creates_nobody(client, db):
     assert response.status_code == 422
     assert "código de invitación" in response.get_data(as_text=True)
     assert db.scalars(select(User)).all() == []
+
+
+def test_throttle_count_is_exact_under_concurrent_attempts(app):
+    """20 wrong passwords at once for one account: at most 10 are let through to the password check."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    engine = app.extensions["db_engine"]
+    keys = accounts.ThrottleKeys.for_login("race@example.org", "198.51.100.7")
+    allowed: list[bool] = []
+    barrier = threading.Barrier(20)
+
+    def attempt() -> None:
+        with Session(engine) as session:
+            barrier.wait()
+            result = accounts.count_attempt(session, keys, utcnow())
+            session.commit()
+            allowed.append(result)
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert allowed.count(True) == 10
