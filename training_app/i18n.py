@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel import dates, numbers
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_percent, get_locale
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from training_app.config import LANGUAGES
 
 #: the name of each language in itself, for the language menu
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+#: the conventions our officers write numbers and dates in: Canadian French, Mexican Spanish
+FORMAT_LOCALES = {"en": "en_US", "fr": "fr_CA", "es": "es_MX"}
+
+
+def format_locale() -> str:
+    return FORMAT_LOCALES.get(str(get_locale()), "en_US")
+
+
+def format_date(value, format: str = "medium") -> str:  # noqa: A002 - Babel's own name
+    return dates.format_date(value, format=format, locale=format_locale())
+
+
+def format_percent(value, decimal_quantization: bool = True) -> str:
+    return numbers.format_percent(value, locale=format_locale(), decimal_quantization=decimal_quantization)
+
+
+def format_decimal(value) -> str:
+    return numbers.format_decimal(value, locale=format_locale())
 
 
 def select_locale() -> str:
@@ -39,4 +60,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, url_with_lang=url_with_lang,
                                  get_locale=get_locale)
-    app.jinja_env.filters.update(format_date=format_date, format_percent=format_percent)
+    app.jinja_env.filters.update(format_date=format_date, format_percent=format_percent,
+                                 format_decimal=format_decimal)
