@@ -144,7 +144,10 @@ def export_course(slug: str, dest: Path) -> None:
             package = package_from_db(get_session(), slug, app.config["MEDIA_PATH"])
         except UnknownCourse:
             raise click.ClickException(f"No course has the slug {slug!r}.") from None
-        export_package(package, dest / slug)
+        try:
+            export_package(package, dest / slug)
+        except FileExistsError:
+            raise click.ClickException(f"{dest / slug} exists and is not empty: choose an empty folder.") from None
         click.echo(f"Exported {slug} to {dest / slug}")
 
 
@@ -204,3 +207,111 @@ def i18n_extract() -> None:
 def i18n_compile() -> None:
     """Compile the .po catalogs into the .mo files the application reads."""
     _pybabel("compile", "-d", str(_TRANSLATIONS), "--statistics")
+
+
+@main.command("verify-credential")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The issuer's public key: a PEM file, or the JSON published at "
+                   "/.well-known/training-app-issuer.json. Default: this installation's key.")
+def verify_credential(file: Path, key_file: Path | None) -> None:
+    """Check a certificate's JSON credential with no network: exit 0 if valid, 1 if not."""
+    import json
+    from datetime import UTC, datetime
+
+    from training_app.certificates import services, signing
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise click.ClickException("Not valid: the file is not a JSON credential.") from None
+    if not isinstance(document, dict):
+        raise click.ClickException("Not valid: the file is not a JSON credential.")
+    if key_file is None:
+        key_file = Path(_app().instance_path) / signing.KEY_FILE
+        if not key_file.exists():
+            raise click.ClickException("This installation has no signing key yet: give the issuer's key with --key.")
+    try:
+        public = signing.public_key_from_file(key_file, services.proof_key_id(document))
+    except ValueError as error:
+        raise click.ClickException(f"Cannot read the key: {error}.") from None
+    result = services.check_credential(document, public, datetime.now(UTC))
+    if result != "valid":
+        raise click.ClickException(_CREDENTIAL_RESULTS[result])
+    subject = document["credentialSubject"]
+    click.echo(f"Valid: {subject['identifier'][0]['identityHash']}, “{subject['achievement']['name']}”, "
+               f"valid until {document['validUntil'][:10]}.")
+
+
+_CREDENTIAL_RESULTS = {
+    "bad_proof": "Not valid: the signature does not match this credential and key (altered, or another issuer's).",
+    "not_yet_valid": "Not valid yet: the credential's validFrom is in the future.",
+    "expired": "Not valid any more: the credential has expired (its signature is genuine).",
+}
+
+
+@main.command("send-reminders")
+@click.option("--base-url", envvar="TRAINING_APP_PUBLIC_URL", default="http://127.0.0.1:5000", show_default=True,
+              help="The site's public address, for the link in the e-mails (or TRAINING_APP_PUBLIC_URL).")
+def send_reminders(base_url: str) -> None:
+    """E-mail learners whose certificates expire in 60, 30 or 7 days, once each. Run it daily (cron)."""
+    import smtplib
+    from urllib.parse import urlsplit
+
+    from training_app.certificates import mails, services
+    from training_app.db import get_session, utcnow
+    from training_app.mail import send_mail
+
+    app = _app()
+    address = urlsplit(base_url)
+    dashboard_url = app.url_map.bind(address.netloc, script_name=address.path or "/", url_scheme=address.scheme
+                                     ).build("learn.dashboard", force_external=True)
+    sent = failed = 0
+    with app.app_context():
+        db = get_session()
+        now = utcnow()
+        for due in services.due_reminders(db, now.date()):
+            # The claim is committed only once the mail is out, so a concurrent run skips it and a failed one retries.
+            if not services.claim_reminder(db, due.certificate.id, due.days_before, now):
+                db.rollback()
+                continue
+            try:
+                send_mail(app.config, due.certificate.learner.email, *mails.reminder(due, dashboard_url))
+            except (OSError, smtplib.SMTPException) as error:
+                db.rollback()
+                failed += 1
+                click.echo(f"Could not send the reminder for certificate {due.certificate.id}: {error}", err=True)
+                continue
+            db.commit()
+            sent += 1
+    click.echo(f"Sent {sent} reminder(s).")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command("revoke-certificate")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why; shown on the public verification page.")
+def revoke_certificate(code: str, reason: str) -> None:
+    """Revoke the certificate CODE; its verification page shows it at once."""
+    from training_app.certificates import services
+    from training_app.db import get_session, utcnow
+
+    app = _app()
+    with app.app_context():
+        db = get_session()
+        certificate = services.by_code(db, code)
+        if certificate is None:
+            raise click.ClickException("No certificate has this code.")
+        try:
+            services.revoke(db, certificate, reason, None, utcnow())
+        except services.CertificateError as error:
+            raise click.ClickException(_REVOKE_ERRORS[error.code]) from None
+        db.commit()
+        click.echo(f"Revoked {services.display_code(certificate.code)}.")
+
+
+_REVOKE_ERRORS = {
+    "bad_reason": "Give a reason of at most 500 characters.",
+    "already_revoked": "This certificate is already revoked.",
+}

@@ -151,8 +151,10 @@ def test_id_must_match_the_slug_rule(course):
 
 def test_yes_no_ids_are_explained(course):
     line = edit(course / CYLINDERS, "choices: [label, valve, colour]", "choices: [label, valve, no]")
-    assert f"{course}/{CYLINDERS}:{line}: 'questions[first-look].choices[3]': false is read as true/false, not an " \
+    assert (
+        f"{course}/{CYLINDERS}:{line}: 'questions[first-look].choices[3]': false is read as true/false, not an "
         "id: quote it or choose another id" in problems(course)
+    )
 
 
 def test_duplicate_module_id(course):
@@ -238,8 +240,10 @@ def test_media_file_missing_for_lesson_image(course):
     (course / "media/cylinder-label.png").unlink()
     found = problems(course)
     for language in ("en", "fr", "es"):
-        assert f"{course}/{language}/lessons/labels.md:8: image 'media/cylinder-label.png' is not in media/ " \
+        assert (
+            f"{course}/{language}/lessons/labels.md:8: image 'media/cylinder-label.png' is not in media/ "
             f"or {language}/media/" in found
+        )
 
 
 def test_lesson_image_outside_media(course):
@@ -283,8 +287,7 @@ def test_translation_missing_key(course):
     text = "    explanation: Cylinder B is plain green.\n"
     line = edit(course / "en/quizzes/check-cylinders.yaml", text, "")
     assert problems(course) == [
-        f"{course}/en/quizzes/check-cylinders.yaml:{line - 2}: missing key 'explanation' in "
-        "'questions.which-cylinder'"
+        f"{course}/en/quizzes/check-cylinders.yaml:{line - 2}: missing key 'explanation' in 'questions.which-cylinder'"
     ]
 
 
@@ -299,8 +302,11 @@ def test_translation_missing_question(course):
 
 
 def test_translation_extra_key(course):
-    line = edit(course / "es/course.md", "    title: Permisos y documentos\n",
-                "    title: Permisos y documentos\n    note: nada\n")
+    line = edit(
+        course / "es/course.md",
+        "    title: Permisos y documentos\n",
+        "    title: Permisos y documentos\n    note: nada\n",
+    )
     assert problems(course) == [
         f"{course}/es/course.md:{line + 1}: unknown key 'note' in 'modules.paperwork' (expected: title, summary)"
     ]
@@ -315,8 +321,11 @@ def test_translation_missing_optional_key_that_english_has(course):
 
 
 def test_translation_extra_optional_key_that_english_lacks(course):
-    line = edit(course / "es/lessons/valves.md", "title: Válvulas y conexiones\n",
-                "title: Válvulas y conexiones\nsummary: Resumen.\n")
+    line = edit(
+        course / "es/lessons/valves.md",
+        "title: Válvulas y conexiones\n",
+        "title: Válvulas y conexiones\nsummary: Resumen.\n",
+    )
     assert problems(course) == [f"{course}/es/lessons/valves.md:{line + 1}: extra key 'summary' (en has none)"]
 
 
@@ -329,8 +338,9 @@ def test_empty_lesson_body(course):
 
 
 def test_empty_alt_text_in_lesson_image(course):
-    line = edit(course / "fr/lessons/labels.md", "![Une étiquette de bouteille pâle traversée d'une bande verte]",
-                "![ ]")
+    line = edit(
+        course / "fr/lessons/labels.md", "![Une étiquette de bouteille pâle traversée d'une bande verte]", "![ ]"
+    )
     assert problems(course) == [
         f"{course}/fr/lessons/labels.md:{line}: image 'media/cylinder-label.png' has no alt text: describe the image"
     ]
@@ -353,9 +363,11 @@ def test_empty_hotspot_image_alt(course):
 
 
 def test_empty_case_media_alt(course):
-    line = edit(course / "fr/quizzes/check-paperwork.yaml",
-                "truck-load.png: Des palettes de batteries de voiture empilées sur un camion plateau",
-                "truck-load.png: ' '")
+    line = edit(
+        course / "fr/quizzes/check-paperwork.yaml",
+        "truck-load.png: Des palettes de batteries de voiture empilées sur un camion plateau",
+        "truck-load.png: ' '",
+    )
     assert problems(course) == [
         f"{course}/fr/quizzes/check-paperwork.yaml:{line}: 'cases.battery-truck.media_alt.truck-load.png' must be "
         "non-empty text (found ' ')"
@@ -381,42 +393,100 @@ def test_raw_html_heading_level_and_unknown_block_in_lesson(course):
 @pytest.mark.parametrize(
     ("quiz", "old", "new", "message"),
     [
-        (CYLINDERS, "correct: [new-cylinder, blend-name]", "correct: []",
-         "'questions[red-flags].correct' must have at least 1 item(s)"),
-        (CYLINDERS, "correct: [new-cylinder, blend-name]", "correct: [new-cylinder, lid]",
-         "'lid' in 'correct' is not one of the choices"),
-        (CYLINDERS, "correct: false", "correct: maybe",
-         "'questions[colour-is-proof].correct' must be true or false (found 'maybe')"),
-        (CYLINDERS, "choices: [label, valve, colour]", "choices: [label]",
-         "'questions[first-look].choices' must have at least 2 item(s)"),
-        (PAPERWORK, "correct: {cfc-12: annex-a, hfc-134a: annex-f}", "correct: {cfc-12: annex-a}",
-         "item 'hfc-134a' has no target in 'correct'"),
-        (PAPERWORK, "correct: {cfc-12: annex-a, hfc-134a: annex-f}", "correct: {cfc-12: annex-a, hfc-134a: annex-z}",
-         "'annex-z' in 'correct' is not one of the targets"),
-        (PAPERWORK, "correct: 1.43", "correct: about one",
-         "'questions[co2e].correct' must be a number (found 'about one')"),
-        (PAPERWORK, "tolerance: 0.01", "tolerance: -0.01",
-         "'questions[co2e].tolerance' must be a number of at least 0 (found -0.01)"),
-        (PAPERWORK, "correct: [ppe, photograph, sample, seal]", "correct: [ppe]",
-         "'questions[inspection-steps].correct' must have at least 2 item(s)"),
-        (CYLINDERS, "rect: [40, 60, 200, 30]", "rect: [300, 60, 200, 30]",
-         "region 'refrigerant-name' lies outside the image (400×200 pixels)"),
-        (CYLINDERS, "rect: [40, 60, 200, 30]", "rect: [40, 60, 200]",
-         "'rect' of region 'refrigerant-name' must be [x, y, width, height]"),
-        (CYLINDERS, "polygon: [[300, 40], [380, 40], [380, 90], [300, 90]]", "polygon: [[300, 40], [380, 40]]",
-         "'polygon' of region 'un-number' needs at least 3 points"),
-        (CYLINDERS, "polygon: [[300, 40], [380, 40], [380, 90], [300, 90]]",
-         "polygon: [[300, 40], [380, 40], [380, 290]]", "region 'un-number' lies outside the image (400×200 pixels)"),
-        (CYLINDERS, "pass_mark: 0.8", "pass_mark: 80",
-         "'pass_mark' must be a number above 0 and at most 1 (found 80)"),
-        (CYLINDERS, "pass_mark: 0.8", "pass_mark: 0",
-         "'pass_mark' must be a number above 0 and at most 1 (found 0)"),
+        (
+            CYLINDERS,
+            "correct: [new-cylinder, blend-name]",
+            "correct: []",
+            "'questions[red-flags].correct' must have at least 1 item(s)",
+        ),
+        (
+            CYLINDERS,
+            "correct: [new-cylinder, blend-name]",
+            "correct: [new-cylinder, lid]",
+            "'lid' in 'correct' is not one of the choices",
+        ),
+        (
+            CYLINDERS,
+            "correct: false",
+            "correct: maybe",
+            "'questions[colour-is-proof].correct' must be true or false (found 'maybe')",
+        ),
+        (
+            CYLINDERS,
+            "choices: [label, valve, colour]",
+            "choices: [label]",
+            "'questions[first-look].choices' must have at least 2 item(s)",
+        ),
+        (
+            PAPERWORK,
+            "correct: {cfc-12: annex-a, hfc-134a: annex-f}",
+            "correct: {cfc-12: annex-a}",
+            "item 'hfc-134a' has no target in 'correct'",
+        ),
+        (
+            PAPERWORK,
+            "correct: {cfc-12: annex-a, hfc-134a: annex-f}",
+            "correct: {cfc-12: annex-a, hfc-134a: annex-z}",
+            "'annex-z' in 'correct' is not one of the targets",
+        ),
+        (
+            PAPERWORK,
+            "correct: 1.43",
+            "correct: about one",
+            "'questions[co2e].correct' must be a number (found 'about one')",
+        ),
+        (
+            PAPERWORK,
+            "tolerance: 0.01",
+            "tolerance: -0.01",
+            "'questions[co2e].tolerance' must be a number of at least 0 (found -0.01)",
+        ),
+        (
+            PAPERWORK,
+            "correct: [ppe, photograph, sample, seal]",
+            "correct: [ppe]",
+            "'questions[inspection-steps].correct' must have at least 2 item(s)",
+        ),
+        (
+            CYLINDERS,
+            "rect: [40, 60, 200, 30]",
+            "rect: [300, 60, 200, 30]",
+            "region 'refrigerant-name' lies outside the image (400×200 pixels)",
+        ),
+        (
+            CYLINDERS,
+            "rect: [40, 60, 200, 30]",
+            "rect: [40, 60, 200]",
+            "'rect' of region 'refrigerant-name' must be [x, y, width, height]",
+        ),
+        (
+            CYLINDERS,
+            "polygon: [[300, 40], [380, 40], [380, 90], [300, 90]]",
+            "polygon: [[300, 40], [380, 40]]",
+            "'polygon' of region 'un-number' needs at least 3 points",
+        ),
+        (
+            CYLINDERS,
+            "polygon: [[300, 40], [380, 40], [380, 90], [300, 90]]",
+            "polygon: [[300, 40], [380, 40], [380, 290]]",
+            "region 'un-number' lies outside the image (400×200 pixels)",
+        ),
+        (CYLINDERS, "pass_mark: 0.8", "pass_mark: 80", "'pass_mark' must be a number above 0 and at most 1 (found 80)"),
+        (CYLINDERS, "pass_mark: 0.8", "pass_mark: 0", "'pass_mark' must be a number above 0 and at most 1 (found 0)"),
         (PAPERWORK, "draw: 4", "draw: 6", "'draw' is 6 but the quiz has only 5 question(s)"),
-        (CYLINDERS, "    kind: true_false", "    kind: yes_no",
-         "'questions[colour-is-proof].kind' must be one of single_choice, multiple_response, true_false, matching, "
-         "ordering, numeric, image_choice, hotspot (found 'yes_no')"),
-        (CYLINDERS, "    points: 2\n", "    points: 0\n",
-         "'questions[red-flags].points' must be a number above 0 (found 0)"),
+        (
+            CYLINDERS,
+            "    kind: true_false",
+            "    kind: yes_no",
+            "'questions[colour-is-proof].kind' must be one of single_choice, multiple_response, true_false, matching, "
+            "ordering, numeric, image_choice, hotspot (found 'yes_no')",
+        ),
+        (
+            CYLINDERS,
+            "    points: 2\n",
+            "    points: 0\n",
+            "'questions[red-flags].points' must be a number above 0 (found 0)",
+        ),
     ],
 )
 def test_question_that_cannot_be_graded(course, quiz, old, new, message):
@@ -425,8 +495,11 @@ def test_question_that_cannot_be_graded(course, quiz, old, new, message):
 
 
 def test_hotspot_region_with_both_shapes(course):
-    line = edit(course / CYLINDERS, "{id: refrigerant-name, rect: [40, 60, 200, 30]}",
-                "{id: refrigerant-name, rect: [40, 60, 200, 30], polygon: [[1, 1], [2, 2], [3, 1]]}")
+    line = edit(
+        course / CYLINDERS,
+        "{id: refrigerant-name, rect: [40, 60, 200, 30]}",
+        "{id: refrigerant-name, rect: [40, 60, 200, 30], polygon: [[1, 1], [2, 2], [3, 1]]}",
+    )
     assert problems(course) == [
         f"{course}/{CYLINDERS}:{line}: region 'refrigerant-name' needs exactly one of 'rect' or 'polygon'"
     ]

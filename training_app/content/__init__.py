@@ -7,7 +7,7 @@ Pure Python: no Flask, no database. The app imports packages through `load_packa
 
 from .export import export_package
 from .load import load_package
-from .markdown import ImageReference, image_references, render_markdown
+from .markdown import ImageReference, ImageSource, image_references, render_markdown
 from .model import (
     QUESTION_KINDS,
     SOURCE_LANGUAGE,
@@ -39,6 +39,7 @@ __all__ = [
     "CourseText",
     "DrawRule",
     "ImageReference",
+    "ImageSource",
     "LessonText",
     "Module",
     "ModuleText",

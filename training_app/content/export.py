@@ -14,8 +14,8 @@ _KEY_ORDER = (
     "slug", "version", "topic", "languages", "estimated_minutes", "certificate_validity_months",
     "last_verified_on", "sources", "key", "title", "url", "summary", "modules", "id", "lessons", "quiz",
     "pass_mark", "draw", "draw_rules", "tag", "at_least", "max_attempts", "time_limit_minutes", "wait_minutes",
-    "review", "cases", "kind", "points", "tags", "scoring", "text", "prompt", "explanation", "image", "image_alt", "media",
-    "media_alt", "choices", "alt", "items", "targets", "regions", "rect", "polygon", "correct", "tolerance",
+    "review", "cases", "kind", "points", "tags", "scoring", "text", "prompt", "explanation", "image", "image_alt",
+    "media", "media_alt", "choices", "alt", "items", "targets", "regions", "rect", "polygon", "correct", "tolerance",
     "unit", "feedback", "questions",
 )  # fmt: skip
 _RANK = {key: rank for rank, key in enumerate(_KEY_ORDER)}
@@ -80,7 +80,8 @@ def _quiz(quiz: Quiz) -> dict[str, Any]:
             "cases": [
                 _without_none({"id": case.id, "media": list(case.media) or None, "questions": list(case.questions)})
                 for case in quiz.cases
-            ] or None,
+            ]
+            or None,
             "questions": list(quiz.questions),
         }
     )

@@ -29,14 +29,12 @@ def load_package(path: Path) -> CoursePackage:
     raw, problems = inspect_package(path)
     if problems or raw is None or raw.course is None:
         raise PackageError(problems or [Problem(path, 1, "not a course package")])
-    return _build(raw)
+    return _build(raw, raw.course.data)
 
 
-def _build(raw: RawPackage) -> CoursePackage:
-    course: dict[str, Any] = raw.course.data  # type: ignore[union-attr]  # checked by the caller
-    modules = tuple(
-        Module(module["id"], tuple(module["lessons"]), module.get("quiz")) for module in course["modules"]
-    )
+def _build(raw: RawPackage, course: dict[str, Any]) -> CoursePackage:
+    """The model of a package that passed every check, so every key and file is there."""
+    modules = tuple(Module(module["id"], tuple(module["lessons"]), module.get("quiz")) for module in course["modules"])
     quiz_ids = [module.quiz for module in modules if module.quiz]
     languages = tuple(course["languages"])
     return CoursePackage(
@@ -74,11 +72,14 @@ def _quiz(quiz_id: str, data: dict[str, Any]) -> Quiz:
 
 
 def _translation(language: str, texts: RawLanguage, modules: tuple[Module, ...]) -> Translation:
-    front = texts.course.doc.data  # type: ignore[union-attr]  # validated: every language has course.md
+    course_md = texts.course
+    if course_md is None:  # unreachable after validation; keeps the types honest
+        raise PackageError([Problem(texts.folder / "course.md", 1, "file is missing")])
+    front = course_md.doc.data
     course = CourseText(
         title=front["title"],
         summary=front["summary"],
-        description=texts.course.body,  # type: ignore[union-attr]
+        description=course_md.body,
         modules={
             module_id: ModuleText(text["title"], text.get("summary")) for module_id, text in front["modules"].items()
         },

@@ -20,7 +20,7 @@ _ALLOWED_TAGS = {
 _CLEANER = nh3.Cleaner(
     tags=_ALLOWED_TAGS,
     clean_content_tags={"script", "style"},
-    attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}},
+    attributes={"a": {"href", "title"}, "img": {"src", "alt", "title", "srcset", "sizes", "width", "height"}},
     tag_attribute_values={"aside": {"class": set(CONTAINERS)}, "img": {"loading": {"lazy"}}},
     url_schemes={"https", "http", "mailto"},
 )
@@ -40,11 +40,29 @@ def _render_aside(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     return f'<aside class="{name}">\n' if token.nesting == 1 else "</aside>\n"
 
 
+@dataclass(frozen=True)
+class ImageSource:
+    """What an `image_url` callback may return: the source, and optionally smaller copies for srcset."""
+
+    src: str
+    srcset: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     image_url = env.get("image_url")
     if image_url is not None:
-        token.attrSet("src", image_url(str(token.attrGet("src") or "")))
+        found = image_url(str(token.attrGet("src") or ""))
+        source = found if isinstance(found, ImageSource) else ImageSource(found)
+        token.attrSet("src", source.src)
+        if source.srcset:
+            token.attrSet("srcset", source.srcset)
+            token.attrSet("sizes", "(max-width: 42rem) 100vw, 42rem")
+        if source.width and source.height:  # reserves the space, so the text does not jump on a slow link
+            token.attrSet("width", str(source.width))
+            token.attrSet("height", str(source.height))
     token.attrSet("loading", "lazy")
     return self.image(tokens, idx, options, env)
 
@@ -62,7 +80,7 @@ _MD = _parser(html=False)
 _MD_WITH_HTML = _parser(html=True)
 
 
-def render_markdown(text: str, image_url: Callable[[str], str] | None = None) -> str:
+def render_markdown(text: str, image_url: Callable[[str], str | ImageSource] | None = None) -> str:
     """Markdown to sanitised HTML; `image_url` rewrites image sources (e.g. `media/x.png`)."""
     return _CLEANER.clean(_MD.render(text, {"image_url": image_url}))
 
@@ -70,8 +88,11 @@ def render_markdown(text: str, image_url: Callable[[str], str] | None = None) ->
 def image_references(text: str) -> list[ImageReference]:
     """Every image of a Markdown text, in order."""
     return [
-        ImageReference(_MD.renderer.renderInlineAsText(child.children or [], _MD.options, {}),
-                       str(child.attrGet("src") or ""), line)
+        ImageReference(
+            _MD.renderer.renderInlineAsText(child.children or [], _MD.options, {}),
+            str(child.attrGet("src") or ""),
+            line,
+        )
         for child, line in _inline_children(_MD.parse(text))
         if child.type == "image"
     ]
@@ -94,8 +115,12 @@ def markdown_problems(text: str) -> list[tuple[int, str]]:
             for offset, source_line in enumerate(token.content.split("\n")):
                 match = _CONTAINER_LINE.match(source_line)
                 if match and match.group(1) not in CONTAINERS:
-                    problems.append((token.map[0] + 1 + offset, f"unknown block '::: {match.group(1)}' "
-                                     f"(use ::: {' or ::: '.join(CONTAINERS)})"))
+                    problems.append(
+                        (
+                            token.map[0] + 1 + offset,
+                            f"unknown block '::: {match.group(1)}' (use ::: {' or ::: '.join(CONTAINERS)})",
+                        )
+                    )
     return sorted(set(problems))
 
 

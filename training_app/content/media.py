@@ -22,9 +22,9 @@ class MediaIndex:
 
     def exists_everywhere(self, name: str) -> bool:
         """True if every language gets a file for `name`."""
-        return all(self.resolve(name, language) for language in self.by_language) if self.by_language else (
-            name in self.shared
-        )
+        if name in self.shared:
+            return True
+        return bool(self.by_language) and all(name in files for files in self.by_language.values())
 
     def size(self, name: str) -> tuple[int, int] | None:
         """Width and height in pixels of the first file found for `name`, if it opens."""
@@ -46,8 +46,15 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
-@cache
 def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of an image, or None if Pillow cannot open it."""
+    stat = path.stat()
+    return _image_size(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _image_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    # mtime and size are in the cache key so that an edited image is measured again
     if image_problem(path):
         return None
     with Image.open(path) as image:

@@ -76,7 +76,8 @@ class Case:
 
 @dataclass(frozen=True)
 class Quiz:
-    """A quiz's structure; `questions` are the YAML question mappings, unchanged."""
+    """A quiz's structure; `questions` are the YAML question mappings, unchanged (so `points`
+    may be absent, meaning 1). A setting left out of the YAML is None: the format's default."""
 
     id: str
     pass_mark: float

@@ -52,12 +52,14 @@ def _check_settings(checker: Checker, quiz: dict[str, Any], questions: list[Any]
         path = ("draw_rules", index)
         if at_least > tag_counts[tag]:
             checker.report(
-                path, f"the draw rule for tag {describe(tag)} asks for {at_least} question(s) "
-                f"but only {tag_counts[tag]} have that tag"
+                path,
+                f"the draw rule for tag {describe(tag)} asks for {at_least} question(s) "
+                f"but only {tag_counts[tag]} have that tag",
             )
         elif isinstance(draw, int) and at_least > draw:
-            checker.report(path, f"the draw rule for tag {describe(tag)} asks for {at_least} question(s) "
-                           f"but 'draw' is {draw}")
+            checker.report(
+                path, f"the draw rule for tag {describe(tag)} asks for {at_least} question(s) but 'draw' is {draw}"
+            )
 
 
 def _check_cases(checker: Checker, cases: Any, question_ids: set[str], media: MediaIndex) -> None:
@@ -77,11 +79,15 @@ def _check_cases(checker: Checker, cases: Any, question_ids: set[str], media: Me
             if not isinstance(question_id, str):
                 continue
             if question_id not in question_ids:
-                checker.report((*path, "questions", position), f"case '{case['id']}' lists question "
-                               f"'{question_id}', which is not in 'questions'")
+                checker.report(
+                    (*path, "questions", position),
+                    f"case '{case['id']}' lists question '{question_id}', which is not in 'questions'",
+                )
             elif question_id in case_of:
-                checker.report((*path, "questions", position), f"question '{question_id}' is already in "
-                               f"case '{case_of[question_id]}'")
+                checker.report(
+                    (*path, "questions", position),
+                    f"question '{question_id}' is already in case '{case_of[question_id]}'",
+                )
             else:
                 case_of[question_id] = case["id"]
         files = case.get("media")
@@ -97,10 +103,9 @@ def _check_media(checker: Checker, path: KeyPath, name: Any, media: MediaIndex) 
 def _check_question(checker: Checker, question: dict[str, Any], path: KeyPath, media: MediaIndex) -> None:
     kind = question["kind"]
     correct = question["correct"]
-    if kind in ("single_choice", "image_choice"):
-        if correct not in question["choices"]:
-            choices = ", ".join(question["choices"])
-            checker.report((*path, "correct"), f"'correct' is '{correct}', which is not one of the choices ({choices})")
+    if kind in ("single_choice", "image_choice") and correct not in question["choices"]:
+        choices = ", ".join(question["choices"])
+        checker.report((*path, "correct"), f"'correct' is '{correct}', which is not one of the choices ({choices})")
     if kind == "image_choice":
         for choice_id, name in question["choices"].items():
             _check_media(checker, (*path, "choices", choice_id), name, media)
@@ -148,9 +153,7 @@ def _check_hotspot(checker: Checker, question: dict[str, Any], path: KeyPath, me
             checker.report((*path, "correct", index), f"'{region_id}' in 'correct' is not one of the regions")
 
 
-def _check_rect(
-    checker: Checker, path: KeyPath, name: str, rect: list[float], size: tuple[int, int] | None
-) -> None:
+def _check_rect(checker: Checker, path: KeyPath, name: str, rect: list[float], size: tuple[int, int] | None) -> None:
     if len(rect) != 4:
         checker.report((*path, "rect"), f"'rect' of region '{name}' must be [x, y, width, height]")
         return

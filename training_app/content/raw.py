@@ -53,7 +53,9 @@ def _language(folder: Path, problems: list[Problem], broken: set[Path]) -> RawLa
     language = RawLanguage(folder)
     for entry in _entries(folder):
         if entry.name not in LANGUAGE_ENTRIES or entry.is_dir() != (entry.name != "course.md"):
-            problems.append(Problem(entry, 1, "unexpected file or folder (expected course.md, lessons/, quizzes/, media/)"))
+            problems.append(
+                Problem(entry, 1, "unexpected file or folder (expected course.md, lessons/, quizzes/, media/)")
+            )
     if (folder / "course.md").is_file():
         language.course = _front_matter(folder / "course.md", problems, broken)
     for path in _entries(folder / "lessons"):

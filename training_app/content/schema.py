@@ -165,7 +165,9 @@ class Checker:
         before = len(self.problems)
         if isinstance(spec, Scalar):
             if not spec.test(value):
-                self.report(path, f"'{self.label(path)}' must be {spec.name} (found {describe(value)}){_hint(spec, value)}")
+                self.report(
+                    path, f"'{self.label(path)}' must be {spec.name} (found {describe(value)}){_hint(spec, value)}"
+                )
         elif isinstance(spec, Slug):
             if not is_slug(value):
                 self.report(path, f"'{self.label(path)}': {slug_message(value)}")

@@ -26,7 +26,9 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
     for path in paths:
         for root in _package_roots(path, problems):
             if root.name in slugs:
-                problems.append(Problem(root / "course.yaml", 1, f"slug '{root.name}' is also used by {slugs[root.name]}"))
+                problems.append(
+                    Problem(root / "course.yaml", 1, f"slug '{root.name}' is also used by {slugs[root.name]}")
+                )
             slugs[root.name] = root
             problems.extend(inspect_package(root)[1])
     return problems
@@ -47,9 +49,10 @@ def inspect_package(root: Path) -> tuple[RawPackage | None, list[Problem]]:
     try:
         raw = read_package(root)
         problems = _check(raw)
-    except Exception:  # an author must get a message, never a traceback, whatever the input
-        logger.exception("checking %s failed", root)
-        return None, [Problem(root, 1, "the checker failed on this package: please report it with the package")]
+    except Exception as error:  # an author must get a message, never a traceback, whatever the input
+        logger.debug("checking %s failed", root, exc_info=True)
+        message = f"the checker failed on this package ({type(error).__name__}: {error}): please report it"
+        return None, [Problem(root, 1, message)]
     return raw, sorted(set(problems), key=lambda problem: (str(problem.path), problem.line, problem.message))
 
 
@@ -66,13 +69,14 @@ def _check(raw: RawPackage) -> list[Problem]:
     languages = _well_formed(course, "languages")
     modules = _well_formed(course, "modules")
     media = MediaIndex(
-        raw.media, {language: raw.languages[language].media for language in languages or [] if language in raw.languages}
+        raw.media,
+        {language: raw.languages[language].media for language in languages or [] if language in raw.languages},
     )
     clean_quizzes = {quiz_id: check_quiz(doc, media, problems) for quiz_id, doc in raw.quizzes.items()}
     if isinstance(course.data, dict):
         _check_course(raw, course, languages, modules, problems)
     if languages and modules:
-        _check_languages(raw, languages, modules, clean_quizzes, media, problems)
+        _check_languages(raw, course, languages, modules, clean_quizzes, media, problems)
     return problems
 
 
@@ -85,7 +89,10 @@ def _well_formed(doc: Doc, key: str) -> Any:
 
 
 def _check_course(
-    raw: RawPackage, course: Doc, languages: list[str] | None, modules: list[dict[str, Any]] | None,
+    raw: RawPackage,
+    course: Doc,
+    languages: list[str] | None,
+    modules: list[dict[str, Any]] | None,
     problems: list[Problem],
 ) -> None:
     checker = Checker(course, problems)
@@ -114,14 +121,18 @@ def _check_course(
         module_ids.add(module["id"])
         for position, lesson_id in enumerate(module["lessons"]):
             if lesson_id in lesson_module:
-                checker.report(("modules", index, "lessons", position),
-                               f"lesson '{lesson_id}' is already in module '{lesson_module[lesson_id]}'")
+                checker.report(
+                    ("modules", index, "lessons", position),
+                    f"lesson '{lesson_id}' is already in module '{lesson_module[lesson_id]}'",
+                )
             lesson_module.setdefault(lesson_id, module["id"])
         quiz_id = module.get("quiz")
         if quiz_id is None:
             continue
         if quiz_id in quiz_module:
-            checker.report(("modules", index, "quiz"), f"quiz '{quiz_id}' is already used by module '{quiz_module[quiz_id]}'")
+            checker.report(
+                ("modules", index, "quiz"), f"quiz '{quiz_id}' is already used by module '{quiz_module[quiz_id]}'"
+            )
         quiz_module.setdefault(quiz_id, module["id"])
         if quiz_id not in raw.quizzes and raw.root / "quizzes" / f"{quiz_id}.yaml" not in raw.broken:
             checker.report(("modules", index, "quiz"), f"quiz '{quiz_id}' has no file quizzes/{quiz_id}.yaml")
@@ -137,28 +148,38 @@ def _unused(what: str, name: str) -> str:
 
 
 def _check_languages(
-    raw: RawPackage, languages: list[str], modules: list[dict[str, Any]], clean_quizzes: dict[str, bool],
-    media: MediaIndex, problems: list[Problem],
+    raw: RawPackage,
+    course: Doc,
+    languages: list[str],
+    modules: list[dict[str, Any]],
+    clean_quizzes: dict[str, bool],
+    media: MediaIndex,
+    problems: list[Problem],
 ) -> None:
-    course = raw.course
-    assert course is not None
     lesson_lines = {
         lesson_id: course.line("modules", index, "lessons", position)
         for index, module in enumerate(modules)
         for position, lesson_id in enumerate(module["lessons"])
     }
     quiz_lines = {
-        module["quiz"]: course.line("modules", index, "quiz") for index, module in enumerate(modules) if "quiz" in module
+        module["quiz"]: course.line("modules", index, "quiz")
+        for index, module in enumerate(modules)
+        if "quiz" in module
     }
     for name, folder in raw.languages.items():
         if name not in languages:
-            problems.append(Problem(folder.folder, 1, f"folder '{name}' is not one of the course's languages "
-                                    f"({', '.join(languages)})"))
+            problems.append(
+                Problem(
+                    folder.folder, 1, f"folder '{name}' is not one of the course's languages ({', '.join(languages)})"
+                )
+            )
     source = raw.languages.get(languages[0])
     for language in languages:
         texts = raw.languages.get(language)
         if texts is None:
-            problems.append(Problem(raw.root / language, 1, f"folder is missing: course.yaml lists language '{language}'"))
+            problems.append(
+                Problem(raw.root / language, 1, f"folder is missing: course.yaml lists language '{language}'")
+            )
             continue
         reference = source if texts is not source else None
         context = _LanguageCheck(raw, texts, language, reference, languages[0], media, problems)
@@ -166,15 +187,21 @@ def _check_languages(
         context.lessons(lesson_lines)
         context.quizzes(quiz_lines, clean_quizzes)
         if reference is not None:
-            context.media()
+            context.media(reference)
 
 
 class _LanguageCheck:
     """Checks one language folder against course.yaml and against the source language."""
 
     def __init__(
-        self, raw: RawPackage, texts: RawLanguage, language: str, reference: RawLanguage | None,
-        source_language: str, media: MediaIndex, problems: list[Problem],
+        self,
+        raw: RawPackage,
+        texts: RawLanguage,
+        language: str,
+        reference: RawLanguage | None,
+        source_language: str,
+        media: MediaIndex,
+        problems: list[Problem],
     ) -> None:
         self.raw = raw
         self.texts = texts
@@ -198,13 +225,17 @@ class _LanguageCheck:
         for lesson_id, line in lesson_lines.items():
             front = self.texts.lessons.get(lesson_id)
             if front is None:
-                self._missing(self.texts.folder / "lessons" / f"{lesson_id}.md",
-                              f"lesson '{lesson_id}' is in course.yaml (line {line})")
+                self._missing(
+                    self.texts.folder / "lessons" / f"{lesson_id}.md",
+                    f"lesson '{lesson_id}' is in course.yaml (line {line})",
+                )
                 continue
             reference = self.reference.lessons.get(lesson_id) if self.reference else None
             self._check_front(LESSON_FRONT, front, reference)
             if not front.body.strip():
-                self.problems.append(Problem(front.doc.path, front.body_line, "the lesson has no text after its front matter"))
+                self.problems.append(
+                    Problem(front.doc.path, front.body_line, "the lesson has no text after its front matter")
+                )
             self._check_markdown(front)
         for stem, front in self.texts.lessons.items():
             if stem not in lesson_lines:
@@ -214,8 +245,10 @@ class _LanguageCheck:
         for quiz_id, line in quiz_lines.items():
             doc = self.texts.quizzes.get(quiz_id)
             if doc is None:
-                self._missing(self.texts.folder / "quizzes" / f"{quiz_id}.yaml",
-                              f"quiz '{quiz_id}' is in course.yaml (line {line})")
+                self._missing(
+                    self.texts.folder / "quizzes" / f"{quiz_id}.yaml",
+                    f"quiz '{quiz_id}' is in course.yaml (line {line})",
+                )
             elif clean_quizzes.get(quiz_id):
                 reference = self.reference.quizzes.get(quiz_id) if self.reference else None
                 spec = quiz_words(self.raw.quizzes[quiz_id].data)
@@ -226,15 +259,19 @@ class _LanguageCheck:
             if stem not in quiz_lines:
                 self.problems.append(Problem(doc.path, 1, _unused("quiz", stem)))
 
-    def media(self) -> None:
-        assert self.reference is not None
+    def media(self, reference: RawLanguage) -> None:
         source = self.source_language
-        for name in self.reference.media:
+        for name in reference.media:
             if name not in self.texts.media:
-                self.problems.append(Problem(self.texts.folder / "media" / name, 1,
-                                             f"file is missing: {source}/media/{name} has no '{self.language}' version"))
+                self.problems.append(
+                    Problem(
+                        self.texts.folder / "media" / name,
+                        1,
+                        f"file is missing: {source}/media/{name} has no '{self.language}' version",
+                    )
+                )
         for name, path in self.texts.media.items():
-            if name not in self.reference.media:
+            if name not in reference.media:
                 self.problems.append(Problem(path, 1, f"extra file: {source}/media/ has no {name}"))
 
     def _missing(self, path: Path, why: str) -> None:
@@ -256,8 +293,10 @@ class _LanguageCheck:
                 self.problems.append(Problem(path, line, f"image '{image.src}' has no alt text: describe the image"))
             name = image.src.removeprefix("media/")
             if name == image.src:
-                self.problems.append(Problem(path, line, f"image '{image.src}' must be a file in media/, "
-                                             "written media/<file name>"))
+                self.problems.append(
+                    Problem(path, line, f"image '{image.src}' must be a file in media/, written media/<file name>")
+                )
             elif self.media_index.resolve(name, self.language) is None:
-                self.problems.append(Problem(path, line, f"image '{image.src}' is not in media/ "
-                                             f"or {self.language}/media/"))
+                self.problems.append(
+                    Problem(path, line, f"image '{image.src}' is not in media/ or {self.language}/media/")
+                )

@@ -149,8 +149,9 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
     # Lists of ids and numbers stay on one line, as authors write them: `lessons: [a, b]`
-    flow = all(not isinstance(item, (list, dict, str)) or (isinstance(item, str) and "\n" not in item)
-               for item in value)
+    flow = all(
+        not isinstance(item, (list, dict, str)) or (isinstance(item, str) and "\n" not in item) for item in value
+    )
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 

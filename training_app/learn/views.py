@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from training_app.content import render_markdown
+from training_app.content import ImageSource, render_markdown
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.learn import services
@@ -152,10 +152,17 @@ def _lesson_or_404(course: Course, lesson_slug: str):
 def _image_url(media: dict[tuple[str, str], Media], locale: str):
     """Rewrite `media/x.png` in lesson Markdown to the stored copy for this language."""
 
-    def url(src: str) -> str:
+    def url(src: str) -> ImageSource | str:
         name = src.removeprefix("media/")
         row = media.get((name, locale)) or media.get((name, ""))
-        return url_for("learn.media_file", name=f"{row.sha256}.{row.extension}") if row else src
+        if row is None:
+            return src
+        srcset = ", ".join(
+            [f"{url_for('learn.media_file', name=f'{row.sha256}-{width}.{row.extension}')} {width}w"
+             for width in row.variant_widths]
+            + [f"{url_for('learn.media_file', name=f'{row.sha256}.{row.extension}')} {row.width}w"])
+        return ImageSource(url_for("learn.media_file", name=f"{row.sha256}.{row.extension}"),
+                           srcset if row.variant_widths else None, row.width, row.height)
 
     return url
 
