@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from training_app import config, db, i18n, security
+from training_app.security import security_event
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def _init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
+        security_event("csrf_rejected")
         return render_template("errors/error.html", status=400,
                                message=_("Your form expired or was sent twice. Reload the page and try again.")
                                ), 400
@@ -93,6 +95,8 @@ def _init_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
             return jsonify(error=error.name), error.code
+        if error.code == 403:
+            security_event("forbidden")
         message = messages.get(error.code or 500, lambda: error.name)()
         return render_template("errors/error.html", status=error.code, message=message), error.code
 

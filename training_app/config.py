@@ -34,7 +34,11 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": https,
-        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        #: a session ends after this long without a request, and at the latest this long after sign-in
+        "SESSION_IDLE_SECONDS": int(env.get("TRAINING_APP_IDLE_MINUTES", "60")) * 60,
+        "SESSION_MAX_SECONDS": int(env.get("TRAINING_APP_SESSION_HOURS", "12")) * 3600,
+        "SECURITY_LOG": env.get("TRAINING_APP_SECURITY_LOG", str(instance / "security.log")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+import logging
+import sys
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
-from flask_login import current_user, login_required
+from flask import Flask, Response, abort, current_app, has_app_context, has_request_context, request, session
+from flask_login import current_user, login_required, logout_user
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +43,41 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorator
 
 
+security_log = logging.getLogger("training_app.security")
+
+
+def security_event(event: str, **fields: Any) -> None:
+    """One JSON line in the security log: UTC time, event, who and from where, and `fields`.
+
+    Callers pass ids, never a password, token, cookie or e-mail; JSON escapes CR/LF, so a name
+    cannot forge a line.
+    """
+    record: dict[str, Any] = {"at": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
+    if has_request_context():
+        record["ip"] = request.remote_addr
+        record["path"] = request.path
+        if current_user and current_user.is_authenticated:
+            record["user_id"] = current_user.id
+    record.update(fields)
+    security_log.info(json.dumps(record, ensure_ascii=False, default=str))
+
+
+def email_fingerprint(email: str) -> str:
+    """Correlates attempts on one address without writing the address into the log."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+def deny(reason: str, **fields: Any) -> NoReturn:
+    """Refuse access to an object as if it did not exist (404), and log the denial."""
+    security_event("access_denied", reason=reason, **fields)
+    abort(404)
+
+
+def start_session_clock() -> None:
+    """Called at sign-in: the session's absolute and idle timeouts count from now."""
+    session["started_at"] = session["seen_at"] = int(time.time())
+
+
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None (no scheme, host, `//` or backslash)."""
     if not target or "\\" in target or any(ord(c) < 32 for c in target):
@@ -55,6 +96,22 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
+    _init_security_log(app)
+
+    @app.before_request
+    def enforce_session_timeouts() -> None:
+        if not current_user.is_authenticated:
+            return
+        now = int(time.time())
+        started, seen = session.get("started_at", 0), session.get("seen_at", 0)
+        if now - started > app.config["SESSION_MAX_SECONDS"] or now - seen > app.config["SESSION_IDLE_SECONDS"]:
+            security_event("session_expired", user_id=current_user.id)
+            logout_user()
+            session.clear()
+            return
+        if now - seen > 60:  # refresh the idle clock at most once a minute, to keep cookies stable
+            session["seen_at"] = now
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -66,3 +123,27 @@ def init_app(app: Flask) -> None:
         if current_user.is_authenticated and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class _SecurityLogHandler(logging.Handler):
+    """Appends each line to the current app's SECURITY_LOG (`-`: standard error).
+
+    Opening per line keeps one file right for every app in a process and every worker process:
+    short appends are atomic, and security events are rare.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        target = current_app.config["SECURITY_LOG"] if has_app_context() else "-"
+        line = self.format(record) + "\n"
+        if target == "-":
+            sys.stderr.write(line)
+            return
+        with open(target, "a", encoding="utf-8") as log:
+            log.write(line)
+
+
+def _init_security_log(app: Flask) -> None:
+    if not any(isinstance(handler, _SecurityLogHandler) for handler in security_log.handlers):
+        security_log.addHandler(_SecurityLogHandler())
+        security_log.setLevel(logging.INFO)
+        security_log.propagate = False

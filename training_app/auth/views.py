@@ -20,7 +20,7 @@ from training_app.auth.forms import (
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.mail import send_mail
-from training_app.security import safe_next
+from training_app.security import email_fingerprint, safe_next, security_event, start_session_clock
 
 bp = Blueprint("auth", __name__)
 
@@ -48,6 +48,7 @@ def login():
     allowed = services.count_attempt(db, keys, now)
     db.commit()  # the attempt counts even if this request dies before the password check
     if not allowed:
+        security_event("login_throttled", email=email_fingerprint(form.email.data))
         return render_template(
             "auth/login.html", form=form,
             error=_("Too many failed sign-in attempts. Wait 15 minutes and try again."),
@@ -55,11 +56,13 @@ def login():
     try:
         user = services.authenticate(db, form.email.data, form.password.data, now)
     except services.AccountError as error:
+        security_event("login_failed", email=email_fingerprint(form.email.data))
         return render_template("auth/login.html", form=form, error=ERRORS[error.code]), 401
     services.forgive_attempt(db, keys)
     db.commit()
     _fresh_session()
     login_user(user)
+    security_event("login", user_id=user.id)
     return redirect(safe_next(request.args.get("next")) or url_for("learn.dashboard"))
 
 
@@ -71,6 +74,7 @@ def logout():
     db = get_session()
     services.end_sessions(current_user._get_current_object())
     db.commit()
+    security_event("logout")
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -97,6 +101,7 @@ def register():
     db.commit()
     _fresh_session()
     login_user(user)
+    security_event("registered", user_id=user.id, organisation_id=user.organisation_id)
     flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
     return redirect(url_for("learn.dashboard"))
 
@@ -134,6 +139,7 @@ def change_password():
         return render_template("auth/password_change.html", form=form), 422
     db.commit()
     login_user(user)  # this session carries the new epoch; every other session ends
+    security_event("password_changed")
     flash(_("Your password is changed. Other sessions are signed out."), "success")
     return redirect(url_for("auth.account"))
 
@@ -169,10 +175,11 @@ def reset_password(token: str):
     if not form.validate_on_submit():
         return render_template("auth/password_reset.html", form=form), 422 if form.is_submitted() else 200
     try:
-        services.reset_password(db, token, form.password.data, utcnow())
+        user = services.reset_password(db, token, form.password.data, utcnow())
     except services.AccountError as error:
         return render_template("auth/password_reset.html", form=None, error=ERRORS[error.code]), 400
     db.commit()
+    security_event("password_reset", user_id=user.id)
     flash(_("Your password is changed. You can sign in now."), "success")
     return redirect(url_for("auth.login"))
 
@@ -183,3 +190,4 @@ def _fresh_session() -> None:
     session.clear()
     if lang:
         session["lang"] = lang
+    start_session_clock()
