@@ -168,7 +168,8 @@ def serve(host: str, port: int, workers: int, dev: bool, courses_dir: Path, no_d
     with app.app_context():
         demo.first_run(app, courses_dir=courses_dir, with_demo=not no_demo, echo=click.echo)
     if dev:
-        app.run(host=host, port=port, debug=True, use_reloader=True)
+        # --dev is the developer's explicit choice, on 127.0.0.1 unless --host says otherwise.
+        app.run(host=host, port=port, debug=True, use_reloader=True)  # nosec B201
         return
     from training_app.wsgi_server import run
 
