@@ -5,8 +5,8 @@ Images without words go to courses/chemicals-pesticides/media/; images with word
 language in courses/chemicals-pesticides/<lang>/media/ with the same layout, so hotspot regions are
 shared by the three languages. The script prints every hotspot region to copy into quizzes/*.yaml.
 The hazard pictograms are simple shapes drawn here in the GHS style (black symbol, white ground,
-red diamond border); they are not copies of the official artwork. Traders, brands and shipment
-details on the mock invoice and label are fictional.
+red diamond border); they are not copies of the official artwork. Traders, brands, countries and
+shipment details on the mock invoice, label and export declaration are fictional.
 """
 
 import math
@@ -28,6 +28,7 @@ DRUM_BLUE = (46, 94, 160)
 CYLINDER_GREEN = (120, 170, 120)
 BATTERY = (52, 58, 66)
 WOOD = (190, 150, 96)
+STEEL = (168, 174, 182)
 LABEL_CREAM = (250, 246, 228)
 TIMELINE_BLUE = (40, 90, 150)
 
@@ -293,6 +294,18 @@ def draw_shipments() -> None:
             draw.rectangle((x + 46, y, x + 56, y + 8), fill=GREY, outline=INK)
     save(image, "shipment-batteries.png")
 
+    # a steel flask with a screw plug, marked with the chemical symbol of mercury
+    image = Image.new("RGB", (260, 260), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((82, 70, 178, 235), radius=18, fill=STEEL, outline=INK, width=2)
+    draw.polygon([(100, 72), (118, 44), (142, 44), (160, 72)], fill=STEEL, outline=INK)
+    draw.rectangle((116, 26, 144, 46), fill=GREY, outline=INK, width=2)
+    for y in (110, 200):
+        draw.line([(84, y), (176, y)], fill=GREY, width=3)
+    draw.rectangle((96, 130, 164, 180), fill=PAPER, outline=INK, width=2)
+    draw.text((130, 155), "Hg", font=mark, fill=INK, anchor="mm")
+    save(image, "shipment-mercury.png")
+
 
 # --- Mock commercial invoice (words: one per language) --------------------------------------------
 
@@ -542,6 +555,77 @@ def draw_mercury_chart(lang: str) -> None:
     save(image, "mercury-export-chart.png", lang)
 
 
+# --- Mock export declaration for a mercury shipment (words per language) -------------------------
+
+DECLARATION_WORDS = {
+    "en": {
+        "title": "EXPORT DECLARATION",
+        "exporter": ("1 Exporter", "Northgate Metals Ltd., 4 Quay Street, Port Alpha"),
+        "consignee": ("2 Consignee", "Bayside Storage Co., Port Beta, Country B"),
+        "destination": ("3 Country of destination", "Country B"),
+        "container": ("4 Container number", "ZZZU 000001-0"),
+        "goods": ("5 Description of goods", "Mercury (Hg), 40 steel flasks"),
+        "purpose": ("6 Purpose of export", "Environmentally sound interim storage"),
+        "consent": ("7 Written consent of the importing Party", "Reference: to follow"),
+        "attached": ("8 Attached documents", "Commercial invoice, packing list, bill of lading"),
+        "declaration": ("9 Declaration and signature", "We declare that the above particulars are true. (signed)"),
+    },
+    "fr": {
+        "title": "DÉCLARATION D'EXPORTATION",
+        "exporter": ("1 Exportateur", "Northgate Metals Ltd., 4 Quay Street, Port Alpha"),
+        "consignee": ("2 Destinataire", "Bayside Storage Co., Port Beta, Pays B"),
+        "destination": ("3 Pays de destination", "Pays B"),
+        "container": ("4 Numéro de conteneur", "ZZZU 000001-0"),
+        "goods": ("5 Désignation des marchandises", "Mercure (Hg), 40 flacons en acier"),
+        "purpose": ("6 But de l'exportation", "Stockage provisoire écologiquement rationnel"),
+        "consent": ("7 Consentement écrit de la Partie importatrice", "Référence : à suivre"),
+        "attached": ("8 Documents joints", "Facture commerciale, liste de colisage, connaissement"),
+        "declaration": (
+            "9 Déclaration et signature",
+            "Nous déclarons que les renseignements ci-dessus sont exacts. (signé)",
+        ),
+    },
+    "es": {
+        "title": "DECLARACIÓN DE EXPORTACIÓN",
+        "exporter": ("1 Exportador", "Northgate Metals Ltd., 4 Quay Street, Port Alpha"),
+        "consignee": ("2 Consignatario", "Bayside Storage Co., Port Beta, País B"),
+        "destination": ("3 País de destino", "País B"),
+        "container": ("4 Número de contenedor", "ZZZU 000001-0"),
+        "goods": ("5 Descripción de las mercancías", "Mercurio (Hg), 40 frascos de acero"),
+        "purpose": ("6 Finalidad de la exportación", "Almacenamiento provisional ambientalmente racional"),
+        "consent": ("7 Consentimiento por escrito de la Parte importadora", "Referencia: se enviará después"),
+        "attached": ("8 Documentos anexos", "Factura comercial, lista de empaque, conocimiento de embarque"),
+        "declaration": ("9 Declaración y firma", "Declaramos que los datos anteriores son verdaderos. (firma)"),
+    },
+}
+
+DECLARATION_FIELDS: dict[str, Rect] = {
+    "exporter": (20, 70, 360, 90),
+    "consignee": (380, 70, 360, 90),
+    "destination": (20, 160, 360, 80),
+    "container": (380, 160, 360, 80),
+    "goods": (20, 240, 720, 70),
+    "purpose": (20, 310, 720, 70),
+    "consent": (20, 380, 720, 70),
+    "attached": (20, 450, 720, 70),
+    "declaration": (20, 520, 720, 70),
+}
+
+
+def draw_declaration(lang: str) -> None:
+    words = DECLARATION_WORDS[lang]
+    image = Image.new("RGB", (760, 610), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.text((380, 38), words["title"], font=font(26, bold=True), fill=INK, anchor="mm")
+    head, body = font(14, bold=True), font(16)
+    for key, (x, y, w, h) in DECLARATION_FIELDS.items():
+        draw.rectangle((x, y, x + w, y + h), outline=INK, width=2)
+        label, value = words[key]
+        draw.text((x + 8, y + 6), label, font=head, fill=GREY)
+        write(draw, (x, y + 24, w, h - 24), value, body)
+    save(image, "mercury-export-declaration.png", lang)
+
+
 # --- Mock pesticide label (words per language) ----------------------------------------------------
 
 LABEL_WORDS = {
@@ -634,6 +718,7 @@ def main() -> None:
         draw_invoice(lang)
         draw_timeline(lang)
         draw_mercury_chart(lang)
+        draw_declaration(lang)
         draw_label(lang)
     for name, rect in INVOICE_FIELDS.items():
         region(name, "invoice.png", rect)
@@ -641,6 +726,8 @@ def main() -> None:
         region(name, "timeline.png", rect)
     for name, rect in MERCURY_BOXES.items():
         region(name, "mercury-export-chart.png", rect)
+    for name, rect in DECLARATION_FIELDS.items():
+        region(name, "mercury-export-declaration.png", rect)
     for name, rect in LABEL_FIELDS.items():
         region(name, "pesticide-label.png", rect)
 
