@@ -16,6 +16,7 @@ from training_app.learn.models import (
     Enrolment,
     Lesson,
     LessonProgress,
+    LessonText,
     Media,
     Module,
 )
@@ -91,11 +92,13 @@ def catalogue(db: Session, topic: str | None = None, language: str | None = None
     return courses
 
 
-#: a course with modules, lessons, quizzes and every text, in a fixed number of queries
+#: a course with modules, lessons, quizzes and every title, in a fixed number of queries; lesson bodies
+#: are left out (a course page needs 50 titles, not 50 lessons in three languages)
 _OUTLINE = (
     selectinload(Course.texts),
     selectinload(Course.modules).selectinload(Module.texts),
-    selectinload(Course.modules).selectinload(Module.lessons).selectinload(Lesson.texts),
+    selectinload(Course.modules).selectinload(Module.lessons).selectinload(Lesson.texts)
+    .defer(LessonText.body).defer(LessonText.summary),
     selectinload(Course.modules).selectinload(Module.quiz),
 )
 

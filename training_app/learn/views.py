@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from training_app.content import ImageSource, render_markdown
 from training_app.db import get_session, utcnow
@@ -91,8 +94,7 @@ def show_lesson(slug: str, lesson_slug: str):
     lessons = services.ordered_lessons(course)
     index = lessons.index(lesson)
     text = services.localised(lesson.texts, str(get_locale()))
-    media = services.media_for(db, course.id)
-    body = render_markdown(text.text.body, image_url=_image_url(media, text.text.locale))
+    body = _lesson_html(db, course, lesson, text.text)
     is_done = lesson.id in services.done_lesson_ids(db, current_user.id, [course.id])
     module = next(m for m in course.modules if lesson in m.lessons)
     return render_template(
@@ -133,6 +135,24 @@ def media_file(name: str):
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+#: rendered lesson HTML by (course, version, lesson, locale): a new version changes the key, so a
+#: process never serves stale text; bounded, and each worker process keeps its own
+_RENDERED: OrderedDict[tuple[int, int, int, str], Markup] = OrderedDict()
+_RENDERED_MAX = 2048
+
+
+def _lesson_html(db, course: Course, lesson, text) -> Markup:
+    key = (course.id, course.version, lesson.id, text.locale)
+    html = _RENDERED.get(key)
+    if html is None:
+        media = services.media_for(db, course.id)
+        html = Markup(render_markdown(text.body, image_url=_image_url(media, text.locale)))  # noqa: S704 - sanitised by nh3
+        _RENDERED[key] = html
+        if len(_RENDERED) > _RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+    return html
 
 
 def _course_or_404(db, slug: str) -> Course:
