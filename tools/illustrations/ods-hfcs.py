@@ -390,7 +390,7 @@ STEPS_CHART = {
     "es": (
         "¿Cilindro sospechoso? Primero la seguridad",
         [
-            "No abrirlo, ventearlo ni calentarlo",
+            "No abrirlo, no liberar el gas ni calentarlo",
             "Mantener a las personas fuera de lugares bajos o cerrados",
             "Retener y fotografiar, registrar cada marca",
             "Revisar documentos y permiso",
