@@ -95,3 +95,9 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
+
+
+def test_form_fields_carry_no_empty_attributes(client):
+    body = client.get("/login").get_data(as_text=True)
+    assert '="None"' not in body
+    assert 'required type="email"' in body

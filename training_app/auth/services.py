@@ -146,7 +146,7 @@ def count_attempt(db: Session, keys: ThrottleKeys, now: datetime) -> bool:
     Returns False when either key is over the limit. Counting first, in one atomic upsert per
     key, keeps the count exact when many attempts arrive at once. The caller commits at once.
     """
-    counts = [_increment(db, key, now) for key in (keys.email, keys.client)]
+    counts = [count_hit(db, key, now) for key in (keys.email, keys.client)]
     return max(counts) <= MAX_FAILURES
 
 
@@ -159,7 +159,11 @@ def forgive_attempt(db: Session, keys: ThrottleKeys) -> None:
     )
 
 
-def _increment(db: Session, key: str, now: datetime) -> int:
+def count_hit(db: Session, key: str, now: datetime) -> int:
+    """Count one hit on `key` in its 15-minute window, atomically; returns the count so far.
+
+    Shared by every worker process (it lives in the database). Sign-in and certificate lookups use it.
+    """
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     window_expired = LoginThrottle.window_started_at <= now - THROTTLE_WINDOW

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from training_app.certificates import services as certificates
 from training_app.learn.models import (
     Course,
     Enrolment,
@@ -201,8 +202,15 @@ def update_completion(db: Session, user_id: int, course: Course, now: datetime) 
                            enrolment)
     if progress.modules_done < progress.modules_total:
         return False
-    enrolment.completed_at = now
-    db.flush()
+    # Compare-and-set: of two requests completing the course at once, one stamps it and issues.
+    claimed = db.execute(
+        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return False
+    db.refresh(enrolment)
+    certificates.issue_certificate(db, enrolment, course, now)
     return True
 
 

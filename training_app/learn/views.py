@@ -10,12 +10,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from training_app.certificates import services as certificates
 from training_app.content import ImageSource, render_markdown
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.learn import services
 from training_app.learn.models import Course, Media
 from training_app.media import CONTENT_TYPES
+from training_app.quiz import services as quizzes
 
 bp = Blueprint("learn", __name__)
 
@@ -45,6 +47,7 @@ def dashboard():
     passed = services.passed_quiz_ids(db, current_user.id)
     mine = [(course, services.progress_of(course, done, passed, enrolments[course.id])) for course in courses]
     return render_template("learn/dashboard.html", mine=mine, activity=services.recent_activity(db, current_user.id),
+                           my_certificates=certificates.certificates_of(db, current_user.id, utcnow().date()),
                            **_helpers())
 
 
@@ -68,8 +71,9 @@ def show_course(slug: str):
     enrolment = services.enrolments_of(db, current_user.id).get(course.id)
     done = services.done_lesson_ids(db, current_user.id, [course.id])
     progress = services.progress_of(course, done, services.passed_quiz_ids(db, current_user.id), enrolment)
+    quiz_summaries = quizzes.summaries(db, current_user.id, [m.quiz for m in course.modules if m.quiz], utcnow())
     return render_template("learn/course_show.html", course=course, enrolment=enrolment, done=done,
-                           progress=progress, form=ActionForm(), **_helpers())
+                           progress=progress, quiz_summaries=quiz_summaries, form=ActionForm(), **_helpers())
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -148,7 +152,8 @@ def _lesson_html(db, course: Course, lesson, text) -> Markup:
     html = _RENDERED.get(key)
     if html is None:
         media = services.media_for(db, course.id)
-        html = Markup(render_markdown(text.body, image_url=_image_url(media, text.locale)))  # noqa: S704 - sanitised by nh3
+        # nh3 has sanitised the HTML (content/markdown.py), so it may be marked safe.
+        html = Markup(render_markdown(text.body, image_url=_image_url(media, text.locale)))  # noqa: S704  # nosec B704
         _RENDERED[key] = html
         if len(_RENDERED) > _RENDERED_MAX:
             _RENDERED.popitem(last=False)

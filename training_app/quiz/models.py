@@ -35,6 +35,9 @@ class Attempt(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))  # 0..1
     passed: Mapped[bool | None]
+    #: the grade as computed at submission, kept so a later change of the grader never changes a review:
+    #: {"points_earned": "7/2", "points_possible": "5", "questions": {id: {"fraction": "1/2", "is_correct": false}}}
+    results: Mapped[dict | None] = mapped_column(JSON)
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
 
