@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from training_app.exports import BOM, csv_rows
+
+
+def _read(lines) -> list[list[str]]:
+    text = "".join(lines)
+    assert text.startswith(BOM)
+    return list(csv.reader(io.StringIO(text[len(BOM):], newline="")))
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised():
+    dangerous = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+    rows = _read(csv_rows(["Nom"], [[value] for value in dangerous]))
+    assert rows[0] == ["Nom"]
+    assert [row[0] for row in rows[1:]] == ["'" + value for value in dangerous]
+
+
+def test_csv_numbers_and_dates_stay_typed_and_text_is_kept():
+    at = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    rows = _read(csv_rows(["a", "b", "c", "d", "e"], [[-3, Decimal("0.75"), at, None, "Émilie, « CBSA »"]]))
+    assert rows[1] == ["-3", "0.75", "2026-03-01T12:30:00Z", "", "Émilie, « CBSA »"]
+
+
+def test_csv_rows_are_streamed_one_at_a_time():
+    consumed = []
+
+    def rows():
+        for number in range(3):
+            consumed.append(number)
+            yield [number]
+
+    lines = csv_rows(["n"], rows())
+    next(lines)  # the header
+    assert consumed == []
+    assert next(lines) == "0\r\n"
+    assert consumed == [0]
