@@ -74,6 +74,8 @@ def _open(data: bytes) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             probe = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ImageRejected("too_many_pixels") from error  # Pillow's own limit, read from the header
         except _PILLOW_ERRORS as error:
             raise ImageRejected("not_an_image") from error
         # The declared size comes from the header, before any pixel is decoded.
