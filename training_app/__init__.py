@@ -32,11 +32,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     _init_login(app)
 
+    from training_app.admin.views import bp as admin_bp
     from training_app.auth.views import bp as auth_bp
+    from training_app.authoring.views import bp as authoring_bp
+    from training_app.certificates.views import bp as certificates_bp
     from training_app.learn.views import bp as learn_bp
+    from training_app.quiz.views import bp as quiz_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(authoring_bp)
 
     app.add_url_rule("/healthz", "healthz", healthz)
     _init_error_pages(app)

@@ -316,3 +316,55 @@ _REVOKE_ERRORS = {
     "bad_reason": "Give a reason of at most 500 characters.",
     "already_revoked": "This certificate is already revoked.",
 }
+
+
+@main.command("import-questions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "bank_format", type=click.Choice(["gift", "moodle-xml"]), required=True)
+@click.option("--course", "slug", required=True, help="The course's id (its draft gets the questions).")
+@click.option("--module", "module_id", required=True, help="The module whose quiz gets the questions.")
+@click.option("--language", type=click.Choice(LANGUAGES), required=True, help="The language of the questions.")
+@click.option("--dry-run", is_flag=True, help="Print the report and change nothing.")
+def import_questions(file: Path, bank_format: str, slug: str, module_id: str, language: str, dry_run: bool) -> None:
+    """Import a Moodle question bank (GIFT or Moodle XML) into a course draft; exit 1 if nothing could be."""
+    from training_app.authoring import moodle, services
+    from training_app.db import get_session, utcnow
+
+    app = _app()
+    with app.app_context():
+        db = get_session()
+        try:
+            with file.open("rb") as bank:
+                items = services.parse_bank(bank.read(moodle.MAX_BYTES + 1), bank_format)
+            draft = services.load_draft(db, slug, app.config["MEDIA_PATH"])
+            report = services.import_questions(db, draft, None, module_id, language, items, bank_format,
+                                               now=utcnow(), dry_run=dry_run)
+        except moodle.BankRefused as error:
+            raise click.ClickException(f"Nothing was imported: {_BANK_REFUSALS[error.code]} {error.detail}".strip()
+                                       ) from None
+        except services.NotFound:
+            raise click.ClickException(f"No course {slug!r} with a module {module_id!r}.") from None
+        for index, item in enumerate(report.items):
+            if item.is_imported:
+                notes = "".join(f" ({note.replace('_', ' ')})" for note in item.notes)
+                click.echo(f"{item.where}: imported as {report.question_ids[index]} ({item.spec['kind']}){notes}")
+            else:
+                detail = f" ({item.detail})" if item.detail else ""
+                click.echo(f"{item.where}: skipped, {item.reason.replace('_', ' ')}{detail}: {item.name}")
+        verb = "would import" if dry_run else "imported"
+        click.echo(f"{verb} {report.imported} question(s) into quiz {report.quiz_id}, skipped {report.skipped}.")
+        if not report.imported:
+            raise SystemExit(1)
+        if not dry_run:
+            db.commit()
+
+
+_BANK_REFUSALS = {
+    "too_large": "the file is larger than 2 MB.",
+    "not_utf8": "the file is not UTF-8 text.",
+    "empty": "the file has no questions.",
+    "xml_doctype": "the file declares a DTD or entities, which Moodle never writes.",
+    "xml_malformed": "the file is not well-formed XML.",
+    "not_moodle_xml": "the file is not a Moodle XML question export (root <quiz>).",
+    "too_many": "the file has more than 2,000 questions.",
+}

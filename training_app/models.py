@@ -2,6 +2,9 @@
 
 
 def import_all() -> None:
+    import training_app.admin.models  # noqa: F401
     import training_app.auth.models  # noqa: F401
+    import training_app.authoring.models  # noqa: F401
+    import training_app.certificates.models  # noqa: F401
     import training_app.learn.models  # noqa: F401
     import training_app.quiz.models  # noqa: F401

@@ -9,6 +9,7 @@ from tests.certificates.helpers import TITLES, complete, set_expiry
 from tests.certificates.routes import UNKNOWN
 from tests.conftest import html_lang
 from tests.factories import make_agency, make_user
+from training_app.admin.models import AuditEvent
 from training_app.auth.models import LoginThrottle, User
 from training_app.certificates import services
 from training_app.certificates.models import Certificate
@@ -134,6 +135,8 @@ def test_admin_revokes_and_the_page_shows_it_at_once(client, db, login, certific
     assert "Esta constancia ya está revocada." in again.get_data(as_text=True)  # the last language chosen
     db.refresh(certificate)
     assert certificate.revoked_reason == "Emitido por error."
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action == "certificate.revoke")).all()
+    assert certificate.code in [event.details["code"] for event in events]
 
 
 def test_expired_today_is_still_valid(app, client, db, certificates):

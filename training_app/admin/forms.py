@@ -36,6 +36,9 @@ ACTIONS = {
     "organisation.invitation_code": _l("Invitation code changed"),
     "audit.export": _l("Audit log exported"),
     "course.publish": _l("Course published"),
+    "course.import_questions": _l("Questions imported"),
+    "course.delete_item": _l("Course item deleted"),
+    "course.discard_draft": _l("Course draft discarded"),
     "certificate.revoke": _l("Certificate revoked"),
     "report.export": _l("Report exported"),
 }

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from training_app.admin import services as audit
 from training_app.auth import services as accounts
 from training_app.auth.models import User
 from training_app.certificates import signing
@@ -283,8 +284,9 @@ def revoke(db: Session, certificate: Certificate, reason: str, revoked_by: User 
     ).rowcount
     if not claimed:
         raise CertificateError("already_revoked")
-    # TODO(#7): record the audit event (who revoked which certificate, and why).
     db.refresh(certificate)
+    audit.record(db, revoked_by, "certificate.revoke", target=certificate, subject=db.get(User, certificate.user_id),
+                 details={"code": certificate.code, "reason": reason}, now=now)
 
 
 # Reminders ---------------------------------------------------------------------------------------
