@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import event, select
 
-from tests.conftest import html_lang
+from tests.conftest import DEMO_PACKAGE, html_lang
 from tests.factories import make_user
-from training_app.learn.models import Enrolment, LessonProgress, LessonText
+from training_app.learn import importer, services
+from training_app.learn.models import Enrolment, LessonProgress
 
 
 def _lesson_urls(course):
@@ -97,10 +99,16 @@ def test_pages_run_a_bounded_number_of_queries(client, db, login, demo_course, a
     assert max(counts.values()) <= 15, counts
 
 
-def test_missing_translation_shows_english_with_a_notice(client, db, login, demo_course):
-    lesson = demo_course.modules[0].lessons[0]
-    db.execute(delete(LessonText).where(LessonText.lesson_id == lesson.id, LessonText.locale == "es"))
+def test_missing_translation_shows_english_with_a_notice(client, db, login, app, tmp_path):
+    package = tmp_path / "demo-course"
+    shutil.copytree(DEMO_PACKAGE, package)
+    shutil.rmtree(package / "es")
+    course_yaml = package / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("languages: [en, fr, es]", "languages: [en, fr]"))
+    importer.import_paths(db, [package], app.config["MEDIA_PATH"])
     db.commit()
+    course = services.course_by_slug(db, "demo-course")
+    lesson = course.modules[0].lessons[0]
     login(make_user(db, locale="es"))
     page = client.get(f"/courses/demo-course/lessons/{lesson.slug}").get_data(as_text=True)
     english = next(text for text in lesson.texts if text.locale == "en")

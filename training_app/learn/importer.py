@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from training_app.content import CoursePackage, Problem, load_package, validate_paths
+from training_app.db import utcnow
 from training_app.learn.models import (
     Course,
     CourseText,
@@ -80,6 +81,7 @@ def import_package(db: Session, package: CoursePackage, media_dir: Path) -> str:
         course = Course(slug=package.slug)
         db.add(course)
     course.version = package.version
+    course.updated_at = utcnow()  # with the version, the key of every per-process cache of this course
     course.topic = package.topic
     course.languages = list(package.languages)
     course.estimated_minutes = package.estimated_minutes

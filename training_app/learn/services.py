@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from training_app.certificates import services as certificates
 from training_app.learn.models import (
@@ -19,8 +19,8 @@ from training_app.learn.models import (
     LessonProgress,
     LessonText,
     Media,
-    Module,
 )
+from training_app.learn.outline import CourseOutline, LessonOutline, ModuleOutline, outlines
 from training_app.quiz.models import Attempt
 
 SOURCE_LOCALE = "en"
@@ -57,8 +57,8 @@ class Step:
     """Where "continue" leads: a lesson, or a module's quiz once its lessons are done."""
 
     kind: str  # "lesson" | "quiz"
-    module: Module
-    lesson: Lesson | None = None
+    module: ModuleOutline
+    lesson: LessonOutline | None = None
 
 
 @dataclass(frozen=True)
@@ -82,40 +82,27 @@ class CourseProgress:
         return "in_progress" if self.lessons_done or self.modules_done else "not_started"
 
 
-def catalogue(db: Session, topic: str | None = None, language: str | None = None) -> list[Course]:
-    """Courses a learner can take, with their texts loaded, optionally filtered."""
-    query = select(Course).options(selectinload(Course.texts)).order_by(Course.topic, Course.slug)
-    if topic:
-        query = query.where(Course.topic == topic)
-    courses = list(db.scalars(query))
+def catalogue(db: Session, topic: str | None = None, language: str | None = None) -> list[CourseOutline]:
+    """Courses a learner can take, optionally filtered, ordered by topic then slug."""
+    courses = outlines(db, Course.topic == topic if topic else true())
     if language:
         courses = [course for course in courses if language in course.languages]
-    return courses
+    return sorted(courses, key=lambda course: (course.topic, course.slug))
 
 
-#: a course with modules, lessons, quizzes and every title, in a fixed number of queries; lesson bodies
-#: are left out (a course page needs 50 titles, not 50 lessons in three languages)
-_OUTLINE = (
-    selectinload(Course.texts),
-    selectinload(Course.modules).selectinload(Module.texts),
-    selectinload(Course.modules).selectinload(Module.lessons).selectinload(Lesson.texts)
-    .defer(LessonText.body).defer(LessonText.summary),
-    selectinload(Course.modules).selectinload(Module.quiz),
-)
-
-
-def course_by_slug(db: Session, slug: str) -> Course:
-    course = db.scalars(select(Course).where(Course.slug == slug).options(*_OUTLINE)).one_or_none()
-    if course is None:
+def course_by_slug(db: Session, slug: str) -> CourseOutline:
+    """The published course's outline: modules, lessons, quizzes and their titles in every language."""
+    found = outlines(db, Course.slug == slug)
+    if not found:
         raise NotFound(slug)
-    return course
+    return found[0]
 
 
-def courses_by_ids(db: Session, ids: Iterable[int]) -> list[Course]:
-    return list(db.scalars(select(Course).where(Course.id.in_(list(ids))).options(*_OUTLINE).order_by(Course.slug)))
+def courses_by_ids(db: Session, ids: Iterable[int]) -> list[CourseOutline]:
+    return outlines(db, Course.id.in_(list(ids)))
 
 
-def lesson_in(course: Course, lesson_slug: str) -> Lesson:
+def lesson_in(course: CourseOutline, lesson_slug: str) -> LessonOutline:
     for module in course.modules:
         for lesson in module.lessons:
             if lesson.slug == lesson_slug:
@@ -123,7 +110,7 @@ def lesson_in(course: Course, lesson_slug: str) -> Lesson:
     raise NotFound(lesson_slug)
 
 
-def ordered_lessons(course: Course) -> list[Lesson]:
+def ordered_lessons(course: CourseOutline) -> list[LessonOutline]:
     return [lesson for module in course.modules for lesson in module.lessons]
 
 
@@ -142,7 +129,7 @@ def enrolments_of(db: Session, user_id: int) -> dict[int, Enrolment]:
     return {e.course_id: e for e in db.scalars(select(Enrolment).where(Enrolment.user_id == user_id))}
 
 
-def progress_of(course: Course, done: set[int], passed: set[int], enrolment: Enrolment | None) -> CourseProgress:
+def progress_of(course: CourseOutline, done: set[int], passed: set[int], enrolment: Enrolment | None) -> CourseProgress:
     """Progress from stored events: finished lessons and passed quizzes."""
     lessons_total = lessons_done = modules_done = 0
     next_step: Step | None = None
@@ -160,7 +147,7 @@ def progress_of(course: Course, done: set[int], passed: set[int], enrolment: Enr
                           enrolment.completed_at if enrolment else None, next_step)
 
 
-def catalogue_progress(db: Session, user_id: int, courses: Sequence[Course]) -> dict[int, tuple[int, int]]:
+def catalogue_progress(db: Session, user_id: int, courses: Sequence[CourseOutline]) -> dict[int, tuple[int, int]]:
     """(lessons done, lessons in all) per course id, in two queries whatever the number of courses."""
     ids = [course.id for course in courses]
     totals = dict(db.execute(
@@ -174,13 +161,13 @@ def catalogue_progress(db: Session, user_id: int, courses: Sequence[Course]) -> 
     return {course_id: (done.get(course_id, 0), totals.get(course_id, 0)) for course_id in ids}
 
 
-def enrol(db: Session, user_id: int, course: Course, now: datetime) -> None:
+def enrol(db: Session, user_id: int, course: CourseOutline, now: datetime) -> None:
     """Enrol once: a repeated or concurrent enrolment is a no-op. The caller commits."""
     _insert_ignoring_duplicate(db, Enrolment, dict(user_id=user_id, course_id=course.id, version=course.version,
                                                    enrolled_at=now), ["user_id", "course_id"])
 
 
-def complete_lesson(db: Session, user_id: int, course: Course, lesson: Lesson, now: datetime) -> None:
+def complete_lesson(db: Session, user_id: int, course: CourseOutline, lesson: LessonOutline, now: datetime) -> None:
     """Record that the learner finished a lesson (once), and the course's completion if it is now complete.
 
     The caller commits.
@@ -191,7 +178,7 @@ def complete_lesson(db: Session, user_id: int, course: Course, lesson: Lesson, n
     update_completion(db, user_id, course, now)
 
 
-def update_completion(db: Session, user_id: int, course: Course, now: datetime) -> bool:
+def update_completion(db: Session, user_id: int, course: CourseOutline, now: datetime) -> bool:
     """Stamp the enrolment complete when every module is; True if it just became complete. Caller commits."""
     enrolment = db.scalars(
         select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course.id)
@@ -219,6 +206,13 @@ def _insert_ignoring_duplicate(db: Session, model, values: dict, keys: list[str]
     db.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
+def lesson_body(db: Session, lesson_id: int, locale: str) -> str:
+    """The Markdown of one lesson in one language (the outline holds titles only)."""
+    return db.scalars(
+        select(LessonText.body).where(LessonText.lesson_id == lesson_id, LessonText.locale == locale)
+    ).one()
+
+
 def media_for(db: Session, course_id: int) -> dict[tuple[str, str], Media]:
     """The course's images by (name, locale); locale "" is shared by every language."""
     return {(m.name, m.locale): m for m in db.scalars(select(Media).where(Media.course_id == course_id))}
@@ -227,15 +221,17 @@ def media_for(db: Session, course_id: int) -> dict[tuple[str, str], Media]:
 @dataclass(frozen=True)
 class Activity:
     at: datetime
-    course: Course
-    lesson: Lesson
+    course: CourseOutline
+    lesson: LessonOutline
 
 
 def recent_activity(db: Session, user_id: int, limit: int = 5) -> list[Activity]:
+    """The lessons the learner finished last, newest first."""
     rows = db.execute(
-        select(LessonProgress.completed_at, Lesson, Course)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Course, Course.id == Lesson.course_id)
+        select(LessonProgress.completed_at, Lesson.id, Lesson.course_id)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user_id).order_by(LessonProgress.completed_at.desc()).limit(limit)
-        .options(selectinload(Lesson.texts), selectinload(Course.texts))
-    ).tuples()
-    return [Activity(at, course, lesson) for at, lesson, course in rows]
+    ).all()
+    courses = {course.id: course for course in courses_by_ids(db, {row.course_id for row in rows})}
+    lessons = {lesson.id: lesson for course in courses.values() for lesson in ordered_lessons(course)}
+    return [Activity(row.completed_at, courses[row.course_id], lessons[row.id]) for row in rows]

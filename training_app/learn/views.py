@@ -15,9 +15,11 @@ from training_app.content import ImageSource, render_markdown
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.learn import services
-from training_app.learn.models import Course, Media
+from training_app.learn.models import Media
+from training_app.learn.outline import CourseOutline, LessonOutline
 from training_app.media import CONTENT_TYPES
 from training_app.quiz import services as quizzes
+from training_app.security import deny
 
 bp = Blueprint("learn", __name__)
 
@@ -98,7 +100,7 @@ def show_lesson(slug: str, lesson_slug: str):
     lessons = services.ordered_lessons(course)
     index = lessons.index(lesson)
     text = services.localised(lesson.texts, str(get_locale()))
-    body = _lesson_html(db, course, lesson, text.text)
+    body = _lesson_html(db, course, lesson, text.text.locale)
     is_done = lesson.id in services.done_lesson_ids(db, current_user.id, [course.id])
     module = next(m for m in course.modules if lesson in m.lessons)
     return render_template(
@@ -143,35 +145,36 @@ def media_file(name: str):
 
 #: rendered lesson HTML by (course, version, lesson, locale): a new version changes the key, so a
 #: process never serves stale text; bounded, and each worker process keeps its own
-_RENDERED: OrderedDict[tuple[int, int, int, str], Markup] = OrderedDict()
+_RENDERED: OrderedDict[tuple, Markup] = OrderedDict()
 _RENDERED_MAX = 2048
 
 
-def _lesson_html(db, course: Course, lesson, text) -> Markup:
-    key = (course.id, course.version, lesson.id, text.locale)
+def _lesson_html(db, course: CourseOutline, lesson: LessonOutline, locale: str) -> Markup:
+    key = (course.id, course.version, course.updated_at, lesson.id, locale)
     html = _RENDERED.get(key)
     if html is None:
         media = services.media_for(db, course.id)
+        body = services.lesson_body(db, lesson.id, locale)
         # nh3 has sanitised the HTML (content/markdown.py), so it may be marked safe.
-        html = Markup(render_markdown(text.body, image_url=_image_url(media, text.locale)))  # noqa: S704  # nosec B704
+        html = Markup(render_markdown(body, image_url=_image_url(media, locale)))  # noqa: S704  # nosec B704
         _RENDERED[key] = html
         if len(_RENDERED) > _RENDERED_MAX:
             _RENDERED.popitem(last=False)
     return html
 
 
-def _course_or_404(db, slug: str) -> Course:
+def _course_or_404(db, slug: str) -> CourseOutline:
     try:
         return services.course_by_slug(db, slug)
     except services.NotFound:
-        abort(404)
+        deny("no_such_course", course=slug)
 
 
-def _lesson_or_404(course: Course, lesson_slug: str):
+def _lesson_or_404(course: CourseOutline, lesson_slug: str) -> LessonOutline:
     try:
         return services.lesson_in(course, lesson_slug)
     except services.NotFound:
-        abort(404)
+        deny("no_such_lesson", course=course.slug)
 
 
 def _image_url(media: dict[tuple[str, str], Media], locale: str):
