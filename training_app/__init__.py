@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from training_app import config, db, i18n, security
+from training_app import config, db, i18n, security, web
 from training_app.security import security_event
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    web.init_app(app)
     CSRFProtect(app)
     _init_login(app)
 
