@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from tests.certificates.helpers import TITLES, complete
 from tests.factories import make_agency, make_user
+from training_app.auth.models import User
 from training_app.certificates import services
 from training_app.cli import main
 from training_app.security import Role
@@ -178,3 +179,15 @@ def test_credential_from_another_key_fails_verify_credential(app, client, db, lo
                                  env={"TRAINING_APP_INSTANCE": str(app.config["INSTANCE_PATH"]),
                                       "DATABASE_URL": app.config["DATABASE_URL"]})
     assert own_key.exit_code == 0, own_key.output
+
+
+def test_pdf_is_rendered_once_then_served_from_the_cache(app, client, db, login, demo_course):
+    certificate = complete(app, db, make_user(db), demo_course)
+    login(db.get(User, certificate.user_id))
+    first = client.get(f"/certificates/{certificate.code}.pdf?lang=fr").get_data()
+    cache = app.config["INSTANCE_PATH"] / "cache" / "certificates"
+    (cached,) = cache.glob("*.pdf")
+    assert cached.read_bytes() == first
+    assert client.get(f"/certificates/{certificate.code}.pdf?lang=fr").get_data() == first
+    client.get(f"/certificates/{certificate.code}.pdf?lang=es")
+    assert len(list(cache.glob("*.pdf"))) == 2

@@ -5,7 +5,9 @@ Call these inside `flask_babel.force_locale(lang)`: the fixed words are translat
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from training_app.certificates.models import Certificate
 from training_app.certificates.services import display_code, title_in
+from training_app.i18n import FORMAT_LOCALES
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
@@ -51,11 +54,12 @@ def plain(text: str) -> str:
 
 
 def wording(certificate: Certificate, lang: str, verify_url: str) -> Wording:
+    locale = FORMAT_LOCALES[lang]  # Canadian French, Mexican Spanish
     details = [_("Version %(version)s", version=certificate.course_version),
-               _("Completed on %(date)s", date=format_date(certificate.completed_on, "long", locale=lang))]
+               _("Completed on %(date)s", date=format_date(certificate.completed_on, "long", locale=locale))]
     if certificate.score is not None:
-        details.append(_("Score: %(score)s", score=format_percent(certificate.score, locale=lang)))
-    details.append(_("Valid until %(date)s", date=format_date(certificate.expires_on, "long", locale=lang)))
+        details.append(_("Score: %(score)s", score=format_percent(certificate.score, locale=locale)))
+    details.append(_("Valid until %(date)s", date=format_date(certificate.expires_on, "long", locale=locale)))
     return Wording(
         heading=_("Certificate of completion"),
         certifies=_("This certifies that"),
@@ -191,3 +195,22 @@ def _wrapped(draw: ImageDraw.ImageDraw, text: str, bold: bool, size: int, width:
         if size <= 11 or (len(lines) <= 2 and all(draw.textlength(line, font=font) <= width for line in lines)):
             return font, lines[:2]
         size -= 1
+
+
+def cached_pdf(cache_dir: Path, certificate: Certificate, lang: str, paper: str, verify_url: str,
+               qr_payload: str) -> bytes:
+    """The PDF, rendered once and then read from `cache_dir`.
+
+    A certificate never changes once issued (revocation shows on the verification page), so one
+    rendering per language, paper and link serves every later download, in any worker process.
+    """
+    key = f"{certificate.code}|{certificate.signature}|{lang}|{paper}|{verify_url}"
+    cached = cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.pdf"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = render_pdf(certificate, lang, paper, verify_url, qr_payload)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    partial.replace(cached)  # atomic: a reader sees the whole file or none
+    return data

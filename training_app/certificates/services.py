@@ -21,7 +21,7 @@ from training_app.certificates import signing
 from training_app.certificates.models import Certificate, CertificateReminder
 from training_app.learn.models import Course, Enrolment, Lesson, LessonProgress
 from training_app.quiz.models import Attempt
-from training_app.security import Role
+from training_app.security import Role, security_event_on_commit
 
 #: 32 symbols without 0/O, 1/I: 5 bits each, so 28 symbols carry 140 random bits
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -50,9 +50,9 @@ class Issuer:
 
 
 def current_issuer() -> Issuer:
-    """The application's issuer: its name from settings and its key from the instance folder."""
+    """The application's issuer: its name from settings and its key from the folder every process shares."""
     config = current_app.config
-    return Issuer(config["ISSUER_NAME"], signing.load_or_create(Path(config["INSTANCE_PATH"])))
+    return Issuer(config["ISSUER_NAME"], signing.load_or_create(Path(config["SHARED_PATH"])))
 
 
 # Codes -------------------------------------------------------------------------------------------
@@ -138,11 +138,15 @@ def issue_certificate(db: Session, enrolment: Enrolment, course: Course, now: da
     columns = {column.key: getattr(certificate, column.key) for column in Certificate.__table__.columns
                if column.key != "id" and getattr(certificate, column.key) is not None}
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    db.execute(insert(Certificate).values(**columns)
-               .on_conflict_do_nothing(index_elements=["user_id", "course_id", "cycle"]))
-    return db.scalars(select(Certificate).where(
+    inserted = db.execute(insert(Certificate).values(**columns)
+                          .on_conflict_do_nothing(index_elements=["user_id", "course_id", "cycle"])).rowcount
+    issued = db.scalars(select(Certificate).where(
         Certificate.user_id == enrolment.user_id, Certificate.course_id == course.id, Certificate.cycle == cycle,
     )).one()
+    if inserted:
+        security_event_on_commit(db, "certificate.issue", certificate_id=issued.id, holder_id=issued.user_id,
+                                 course_id=course.id, cycle=cycle)
+    return issued
 
 
 def _latest(db: Session, user_id: int, course_id: int) -> Certificate | None:
@@ -162,11 +166,16 @@ def by_code(db: Session, code: str) -> Certificate | None:
 
 
 def downloadable(db: Session, code: str, user: User) -> Certificate | None:
-    """The certificate if `user` may download it (its learner, or an admin); else None (404)."""
+    """The certificate if `user` may download it (its learner, or an admin whose scope holds the learner)."""
     certificate = by_code(db, code)
-    if certificate is None or not (certificate.user_id == user.id or user.role == Role.ADMIN):
+    if certificate is None or not (certificate.user_id == user.id or in_admin_scope(db, certificate, user)):
         return None
     return certificate
+
+
+def in_admin_scope(db: Session, certificate: Certificate, admin: User) -> bool:
+    """True if `admin` is an administrator whose scope holds the certificate's learner."""
+    return admin.role == Role.ADMIN and audit.scoped_user(db, admin, certificate.user_id) is not None
 
 
 def title_in(certificate: Certificate, locale: str) -> str:
@@ -230,15 +239,16 @@ def certificates_of(db: Session, user_id: int, today: date) -> list[Held]:
             for c in certificates]
 
 
-def search(db: Session, query: str, limit: int = 50) -> list[Certificate]:
-    """Certificates for the admin list: by code, or by the learner's name or e-mail; newest first."""
-    statement = select(Certificate).options(selectinload(Certificate.learner)).order_by(
+def search(db: Session, admin: User, query: str, limit: int = 50) -> list[Certificate]:
+    """Certificates of learners in `admin`'s scope: by code, or by the learner's name or e-mail; newest first."""
+    statement = select(Certificate).join(User, User.id == Certificate.user_id).where(
+        audit.scope_filter(admin)).options(selectinload(Certificate.learner)).order_by(
         Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)
     query = query.strip()
     if query:
         code = normalise_code(query)
         pattern = f"%{query.lower()}%"
-        statement = statement.join(User, User.id == Certificate.user_id).where(or_(
+        statement = statement.where(or_(
             Certificate.code == (code or ""), func.lower(Certificate.learner_name).like(pattern),
             User.email.like(pattern),
         ))

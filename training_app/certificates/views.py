@@ -6,10 +6,12 @@ import hmac
 import io
 import json
 import logging
+from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -29,7 +31,7 @@ from training_app.certificates.models import Certificate
 from training_app.config import LANGUAGES
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
-from training_app.security import Role, role_required
+from training_app.security import Role, deny, role_required
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,8 @@ def download_pdf(code: str):
     paper = request.args.get("paper") if request.args.get("paper") in pdf.PAPERS else _paper_for(certificate)
     verify_url = _verify_url(certificate)
     with force_locale(lang):
-        data = pdf.render_pdf(certificate, lang, paper, verify_url, _qr_payload(certificate))
+        data = pdf.cached_pdf(Path(current_app.instance_path) / "cache" / "certificates", certificate, lang, paper,
+                              verify_url, _qr_payload(certificate))
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificate-{services.display_code(certificate.code)}-{lang}.pdf")
 
@@ -102,7 +105,7 @@ def renew(code: str):
     db = get_session()
     certificate = services.by_code(db, code)
     if certificate is None or certificate.user_id != current_user.id:
-        abort(404)
+        deny("not_own_certificate", certificate_id=certificate and certificate.id)
     if not ActionForm().validate_on_submit():
         abort(400)
     now = utcnow()
@@ -174,7 +177,7 @@ def issuer_profile():
 @role_required(Role.ADMIN)
 def admin_list():
     form = SearchForm(request.args)
-    results = services.search(get_session(), form.q.data or "") if form.validate() else []
+    results = services.search(get_session(), current_user, form.q.data or "") if form.validate() else []
     return render_template("certificates/admin_list.html", form=form, results=results, today=utcnow().date(),
                            STATES=STATES, state_of=services.state_of)
 
@@ -216,17 +219,21 @@ def _admin_page(certificate: Certificate, form: RevokeForm):
 # Helpers -----------------------------------------------------------------------------------------
 
 def _certificate_or_404(code: str) -> Certificate:
-    certificate = services.by_code(get_session(), code)
-    if certificate is None:
-        abort(404)
+    """The certificate if its learner is in the administrator's scope; anything else is 404, and logged."""
+    db = get_session()
+    certificate = services.by_code(db, code)
+    if certificate is None or not services.in_admin_scope(db, certificate, current_user):
+        deny("certificate_out_of_scope", certificate_id=certificate and certificate.id)
     return certificate
 
 
 def _downloadable_or_404(code: str) -> Certificate:
-    """The certificate if it is the user's own (or the user is an admin); anything else is 404."""
-    certificate = services.downloadable(get_session(), code, current_user)
+    """The certificate if it is the user's own (or in an admin's scope); anything else is 404, and logged."""
+    db = get_session()
+    certificate = services.downloadable(db, code, current_user)
     if certificate is None:
-        abort(404)
+        found = services.by_code(db, code)
+        deny("not_own_certificate", certificate_id=found and found.id)
     return certificate
 
 
