@@ -155,15 +155,18 @@ def run_database(kind: str, args, workdir: Path) -> list[Figures]:
         from training_app.db import get_session, upgrade_schema
 
         upgrade_schema(url)
-        app = create_app({"DATABASE_URL": url, "TRAINING_APP_INSTANCE": instance, "SECRET_KEY": "x" * 32})
+        secret = secrets.token_hex(32)
+        app = create_app({"DATABASE_URL": url, "TRAINING_APP_INSTANCE": instance, "SECRET_KEY": secret})
         with app.app_context():
-            email = seeding.seed(get_session(), app.config["MEDIA_PATH"], workdir / kind, args.learners)
+            seeded = seeding.seed(get_session(), app.config["MEDIA_PATH"], workdir / kind, args.learners)
+            sessions = [learner_session(app, user_id) for user_id in seeded.user_ids]
         app.extensions["db_engine"].dispose()
+        email = seeded.email
         seed_ceiling(ceiling_url)
 
         ours_port, ceiling_port = free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": url, "TRAINING_APP_INSTANCE": str(instance),
-               "SECRET_KEY": secrets.token_hex(32), "CEILING_DATABASE_URL": ceiling_url}
+               "SECRET_KEY": secret, "CEILING_DATABASE_URL": ceiling_url}
         processes.append(subprocess.Popen(
             [sys.executable, "-c", "from training_app.cli import main; main()", "serve", "--no-demo",
              "--workers", "2", "--port", str(ours_port), "--courses", str(workdir / "none")], env=env,
@@ -184,6 +187,8 @@ def run_database(kind: str, args, workdir: Path) -> list[Figures]:
             "course page": (f"/courses/{seeding.SLUG}", cookie),
             "dashboard": ("/dashboard", cookie),
             "catalogue": ("/courses", cookie),
+            "quiz attempt page": (f"/attempts/{seeded.attempt_ids[0]}?page=1", cookie),
+            "certificate PDF": (f"/certificates/{seeded.certificate_code}.pdf", cookie),
         }
         counts = query_counts(url, instance, {name: path for name, (path, _) in scenarios.items()}, email)
         results: list[Figures] = []
@@ -201,6 +206,7 @@ def run_database(kind: str, args, workdir: Path) -> list[Figures]:
             for name, runs_of_name in ours_runs.items():
                 results.append(figures(runs_of_name, scenario=name, database=kind, connections=connections,
                                        target="ours", queries_per_request=counts[name]))
+            results += post_scenarios(ours_port, seeded, sessions, connections, args, kind, len(args.plan))
             print(f"  {kind}, {connections} connection(s): done", flush=True)
         return results
     finally:
@@ -213,6 +219,49 @@ def run_database(kind: str, args, workdir: Path) -> list[Figures]:
                 process.kill()
         if drop:
             drop()
+
+
+def learner_session(app, user_id: int) -> tuple[str, str]:
+    """(Cookie header, CSRF token) of a signed-in learner, made with the server's key as a sign-in would."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    raw, now = secrets.token_hex(20), int(time.time())
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": f"{user_id}:0", "_fresh": True, "started_at": now, "seen_at": now, "csrf_token": raw})
+    token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+    return f"session={value}", token
+
+
+def post_scenarios(port: int, seeded, sessions, connections: int, args, kind: str, levels: int) -> list[Figures]:
+    """Autosave (each connection its own learner) and submit-and-grade (each attempt submitted once)."""
+    from bench import driver
+
+    def request(path: str, session: tuple[str, str], body: bytes, content_type: str) -> driver.Request:
+        cookie, token = session
+        return driver.Request(path, body, {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": content_type})
+
+    autosaves = [
+        [request(f"/attempts/{seeded.attempt_ids[k]}/autosave", sessions[k],
+                 json.dumps({"answers": {"q0": "abcd"[n % 4]}}).encode(), "application/json")
+         for n in range(100_000)]
+        for k in range(1, connections + 1)
+    ]
+    autosave = driver.run(port, autosaves, args.seconds)
+    # Each level of connections submits its own share of the attempts, each attempt once.
+    share = (len(seeded.attempt_ids) - 1) // levels
+    first = 1 + share * (0 if connections == 1 else 1)
+    mine = list(range(first, first + share))
+    submits = [[request(f"/attempts/{seeded.attempt_ids[k]}/submit", sessions[k],
+                        f"csrf_token={sessions[k][1]}".encode(), "application/x-www-form-urlencoded")
+                for k in mine[thread::connections]] for thread in range(connections)]
+    submit = driver.run(port, submits, args.seconds * 3, ok=lambda status: status in (302, 303))
+    return [
+        Figures(scenario=name, database=kind, connections=connections, target="ours",
+                rps=round(outcome.requests / outcome.seconds, 1), p50_ms=outcome.percentile(0.5),
+                p95_ms=outcome.percentile(0.95), p99_ms=outcome.percentile(0.99),
+                bytes_per_response=outcome.bytes // max(outcome.requests, 1), errors=outcome.errors)
+        for name, outcome in (("quiz autosave", autosave), ("quiz submit and grade (each once)", submit))
+    ]
 
 
 def table(results: list[Figures]) -> str:

@@ -5,6 +5,7 @@ goes through the same code as real content."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -12,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from training_app.auth import services as accounts
 from training_app.auth.models import User
+from training_app.certificates import services as certificates
 from training_app.db import utcnow
 from training_app.learn import importer, services
 from training_app.learn.models import Enrolment, LessonProgress
+from training_app.quiz import services as quizzes
+from training_app.quiz.models import Attempt
 
 SLUG = "bench-course"
 MODULES, LESSONS_PER_MODULE = 10, 5
@@ -66,8 +70,17 @@ def write_package(root: Path) -> Path:
     return package
 
 
-def seed(db: Session, media_dir: Path, workdir: Path, learners: int) -> str:
-    """Import the course, create `learners` learners who read half the lessons; returns the bench user's e-mail."""
+@dataclass(frozen=True)
+class Seeded:
+    email: str  # the learner the GET scenarios sign in as
+    user_ids: list[int]  # every learner, the first one being `email`
+    attempt_ids: list[int]  # one open attempt of quiz 0 per learner, in the same order
+    certificate_code: str  # the first learner's certificate
+
+
+def seed(db: Session, media_dir: Path, workdir: Path, learners: int) -> Seeded:
+    """Import the course; create learners who read half the lessons and started quiz 0 (the first learner
+    also holds a certificate)."""
     importer.import_paths(db, [write_package(workdir)], media_dir)
     db.commit()
     course = services.course_by_slug(db, SLUG)
@@ -78,10 +91,20 @@ def seed(db: Session, media_dir: Path, workdir: Path, learners: int) -> str:
         {"email": f"learner{n}@bench.example", "name": f"Learner {n}", "password_hash": password_hash,
          "role": "learner", "locale": ("en", "fr", "es")[n % 3], "is_active": True, "session_epoch": 0,
          "created_at": now} for n in range(learners)])
-    user_ids = list(db.scalars(select(User.id)))
+    user_ids = list(db.scalars(select(User.id).order_by(User.id)))
     db.execute(insert(Enrolment), [{"user_id": uid, "course_id": course.id, "version": 1, "enrolled_at": now}
                                    for uid in user_ids])
     db.execute(insert(LessonProgress), [{"user_id": uid, "lesson_id": lesson.id, "completed_at": now}
                                         for uid in user_ids for lesson in lessons[: len(lessons) // 2]])
+    # One attempt started through the real service; the others share its snapshot (only seeds differ).
+    found = quizzes.quiz_in_course(db, course.modules[0].quiz.id)
+    first = quizzes.start_attempt(db, user_ids[0], found, "en", now)
+    db.execute(insert(Attempt), [
+        {"user_id": uid, "quiz_id": first.quiz_id, "number": 1, "seed": first.seed + n, "locale": "en",
+         "snapshot": first.snapshot, "started_at": now} for n, uid in enumerate(user_ids[1:], start=1)])
+    enrolment = db.scalars(select(Enrolment).where(Enrolment.user_id == user_ids[0])).one()
+    enrolment.completed_at = now
+    certificate = certificates.issue_certificate(db, enrolment, course, now)
     db.commit()
-    return "learner0@bench.example"
+    attempts = dict(db.execute(select(Attempt.user_id, Attempt.id).where(Attempt.quiz_id == first.quiz_id)).all())
+    return Seeded("learner0@bench.example", user_ids, [attempts[uid] for uid in user_ids], certificate.code)
