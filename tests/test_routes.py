@@ -12,13 +12,16 @@ from tests.auth.routes import ROUTES as AUTH_ROUTES
 from tests.authoring.routes import ROUTES as AUTHORING_ROUTES
 from tests.certificates.routes import ROUTES as CERTIFICATE_ROUTES
 from tests.factories import make_user
+from tests.help.routes import ROUTES as HELP_ROUTES
 from tests.learn.routes import ROUTES as LEARN_ROUTES
 from tests.quiz.routes import ROUTES as QUIZ_ROUTES
+from tests.reports.routes import ROUTES as REPORT_ROUTES
 from tests.routes_common import ADMIN, ANON, LEARNER, TRAINER
 
 #: (method, path, {who: status}); POSTs carry a valid CSRF token and an empty form. Each capability
 #: keeps its rows in tests/<capability>/routes.py, with the demo course imported.
-ROUTES = [*AUTH_ROUTES, *LEARN_ROUTES, *QUIZ_ROUTES, *CERTIFICATE_ROUTES, *ADMIN_ROUTES, *AUTHORING_ROUTES]
+ROUTES = [*AUTH_ROUTES, *LEARN_ROUTES, *QUIZ_ROUTES, *CERTIFICATE_ROUTES, *ADMIN_ROUTES, *AUTHORING_ROUTES,
+          *REPORT_ROUTES, *HELP_ROUTES]
 
 
 def test_every_route_is_in_the_table(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training_app import config, db, i18n, security, web
 from training_app.security import security_event
@@ -25,6 +27,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config.load_settings(overrides)
     app = Flask(__name__, instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
+    if app.config["PROXY_HOPS"]:
+        # Trust exactly this many proxies' X-Forwarded-For/-Proto: the client's address for throttling
+        # and logs, and https in the links the app builds. More hops than really exist would let a
+        # client forge its address.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    if app.config["PUBLIC_URL"]:
+        # Links the app writes (password-reset e-mails, certificate QR codes) name the public host,
+        # whatever Host header a request came with. Flask 3.1 still serves requests for any host.
+        public = urlsplit(app.config["PUBLIC_URL"])
+        app.config.update(SERVER_NAME=public.netloc, PREFERRED_URL_SCHEME=public.scheme)
 
     db.init_app(app)
     i18n.init_app(app)
@@ -37,8 +50,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from training_app.auth.views import bp as auth_bp
     from training_app.authoring.views import bp as authoring_bp
     from training_app.certificates.views import bp as certificates_bp
+    from training_app.help.views import bp as help_bp
     from training_app.learn.views import bp as learn_bp
     from training_app.quiz.views import bp as quiz_bp
+    from training_app.reports.api import bp as api_bp
+    from training_app.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
@@ -46,6 +62,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(help_bp)
 
     app.add_url_rule("/healthz", "healthz", healthz)
     _init_error_pages(app)

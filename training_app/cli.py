@@ -154,7 +154,8 @@ def export_course(slug: str, dest: Path) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--workers", envvar="TRAINING_APP_WORKERS", default=2, show_default=True, type=int,
+              help="Worker processes (or TRAINING_APP_WORKERS).")
 @click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
 @click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=Path("courses"),
               show_default=True, help="Course packages loaded when the database has no course.")
@@ -229,7 +230,7 @@ def verify_credential(file: Path, key_file: Path | None) -> None:
     if not isinstance(document, dict):
         raise click.ClickException("Not valid: the file is not a JSON credential.")
     if key_file is None:
-        key_file = Path(_app().instance_path) / signing.KEY_FILE
+        key_file = Path(_app().config["SHARED_PATH"]) / signing.KEY_FILE
         if not key_file.exists():
             raise click.ClickException("This installation has no signing key yet: give the issuer's key with --key.")
     try:
@@ -252,9 +253,9 @@ _CREDENTIAL_RESULTS = {
 
 
 @main.command("send-reminders")
-@click.option("--base-url", envvar="TRAINING_APP_PUBLIC_URL", default="http://127.0.0.1:5000", show_default=True,
-              help="The site's public address, for the link in the e-mails (or TRAINING_APP_PUBLIC_URL).")
-def send_reminders(base_url: str) -> None:
+@click.option("--base-url", help="The site's public address for the links in the e-mails, for this run only. "
+                                 "Default: TRAINING_APP_PUBLIC_URL.")
+def send_reminders(base_url: str | None) -> None:
     """E-mail learners whose certificates expire in 60, 30 or 7 days, once each. Run it daily (cron)."""
     import smtplib
     from urllib.parse import urlsplit
@@ -264,6 +265,9 @@ def send_reminders(base_url: str) -> None:
     from training_app.mail import send_mail
 
     app = _app()
+    base_url = base_url or app.config["PUBLIC_URL"]
+    if not base_url:
+        raise click.ClickException("Set TRAINING_APP_PUBLIC_URL (https://…): the e-mails link to the site.")
     address = urlsplit(base_url)
     dashboard_url = app.url_map.bind(address.netloc, script_name=address.path or "/", url_scheme=address.scheme
                                      ).build("learn.dashboard", force_external=True)
@@ -368,3 +372,151 @@ _BANK_REFUSALS = {
     "not_moodle_xml": "the file is not a Moodle XML question export (root <quiz>).",
     "too_many": "the file has more than 2,000 questions.",
 }
+
+
+@main.command()
+def cleanup() -> None:
+    """Delete expired reset links, old sign-in counters and API tokens; grade abandoned timed attempts.
+
+    Run it hourly (cron or the systemd timer in deploy/). Two runs at once are safe: each deletion is
+    one statement, and each attempt is graded once whichever run or request gets to it first.
+    """
+    from training_app import maintenance
+    from training_app.db import get_session, utcnow
+
+    app = _app()
+    with app.app_context():
+        db = get_session()
+        now = utcnow()
+        counts = {}
+        for what, step in (("expired password-reset links", maintenance.delete_expired_reset_tokens),
+                           ("old sign-in counters", maintenance.delete_stale_throttles),
+                           ("expired or revoked API tokens", maintenance.delete_old_api_tokens)):
+            counts[what] = step(db, now)
+            db.commit()
+        graded = 0
+        # One attempt per transaction: a failure leaves the others graded, and row locks stay short.
+        for attempt_id in maintenance.overdue_attempt_ids(db, now):
+            graded += maintenance.grade_overdue_attempt(db, attempt_id, now)
+            db.commit()
+        counts["abandoned attempts graded"] = graded
+    click.echo("Cleanup: " + ", ".join(f"{count} {what}" for what, count in counts.items()) + ".")
+
+
+@main.command("check-config")
+@click.option("--processes", envvar="TRAINING_APP_PROCESSES", default=1, show_default=True, type=click.IntRange(1),
+              help="How many `training-app serve` processes share the database, on every machine "
+                   "(or TRAINING_APP_PROCESSES).")
+@click.option("--workers", envvar="TRAINING_APP_WORKERS", default=2, show_default=True, type=click.IntRange(1),
+              help="Workers per process, as given to serve (or TRAINING_APP_WORKERS).")
+def check_config(processes: int, workers: int) -> None:
+    """Report what the configuration lacks (warnings) or makes unsafe (errors); exit 1 on any error."""
+    from training_app import configcheck
+    from training_app.config import load_settings
+
+    findings = configcheck.check(load_settings(), os.environ, processes=processes, workers=workers)
+    for finding in findings:
+        click.echo(f"{finding.level}: {finding.message}", err=finding.level == configcheck.ERROR)
+    errors = sum(finding.level == configcheck.ERROR for finding in findings)
+    if errors:
+        raise click.ClickException(f"{errors} error(s): this configuration is not safe to run. Fix them and run "
+                                   "training-app check-config again.")
+    click.echo(f"The configuration is safe to run ({len(findings)} warning(s)).")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--without-database", is_flag=True,
+              help="Only the media folder and the signing key (PostgreSQL: back the database up with pg_dump).")
+def backup(archive: Path, without_database: bool) -> None:
+    """Write the SQLite database, the media folder and the certificate signing key into the tar file ARCHIVE.
+
+    The site may keep running: the database is copied with SQLite's online backup. ARCHIVE holds the
+    signing key: it is written readable by its owner only; keep it as safe as the server.
+    """
+    from training_app import backup as backups
+    from training_app.config import load_settings
+    from training_app.db import utcnow
+
+    try:
+        summary = backups.create(load_settings(), archive, with_database=not without_database, now=utcnow())
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {archive}: {'the database, ' if summary.database else ''}"
+               f"{summary.media_files} media file(s){', the signing key' if summary.signing_key else ''}.")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--without-database", is_flag=True,
+              help="Only the media folder and the signing key (PostgreSQL: restore the database with pg_restore).")
+def restore(archive: Path, without_database: bool) -> None:
+    """Restore a backup made by `training-app backup` into an empty instance (nothing is overwritten)."""
+    from training_app import backup as backups
+    from training_app.config import load_settings
+
+    try:
+        summary = backups.restore(load_settings(), archive, with_database=not without_database)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {'the database, ' if summary.database else ''}{summary.media_files} media file(s)"
+               f"{', the signing key' if summary.signing_key else ''}. Next: training-app db upgrade, then start "
+               "the site.")
+
+
+@main.group()
+def report() -> None:
+    """Reports written to files, as the web pages export them."""
+
+
+@report.command("completions")
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@click.option("--country", type=click.Choice(COUNTRIES))
+@click.option("--agency", help="Agency acronym (CBSA, ANAM, CBP…) or kind; needs --country.")
+@click.option("--course", "course_slug", help="The course's id (slug).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this day (UTC).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="To this day (UTC), inclusive.")
+@click.option("--period", type=click.Choice(["enrolled", "completed"]), default="enrolled", show_default=True,
+              help="Which date --since and --until apply to.")
+@click.option("--status", type=click.Choice(["not_started", "in_progress", "completed", "cert_valid",
+                                             "cert_expiring", "cert_expired", "cert_revoked"]))
+@click.option("--expiring-days", type=click.IntRange(1, 3650), default=60, show_default=True)
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="The language of the headers and labels.")
+def report_completions(file_format: str, output: Path, country: str | None, agency: str | None,
+                       course_slug: str | None, since, until, period: str, status: str | None, expiring_days: int,
+                       language: str) -> None:
+    """Every learner's completions, over the whole platform (no administrator scope)."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from training_app.admin.services import record
+    from training_app.auth import services as accounts
+    from training_app.db import get_session, utcnow
+    from training_app.learn.models import Course
+    from training_app.reports.services import ReportFilters
+    from training_app.reports.tables import write_completions
+
+    if agency and not country:
+        raise click.UsageError("--agency needs --country.")
+    app = _app()
+    with app.test_request_context(), force_locale(language):
+        session = get_session()
+        try:
+            agency_id = accounts.find_agency(session, country, agency).id if agency else None
+        except accounts.AccountError as error:
+            raise click.UsageError(f"No agency {agency!r} in {country}.") from error
+        course_id = session.scalar(select(Course.id).where(Course.slug == course_slug)) if course_slug else None
+        if course_slug and course_id is None:
+            raise click.UsageError(f"No course {course_slug!r}.")
+        filters = ReportFilters(country=country, agency_id=agency_id, course_id=course_id, period=period,
+                                since=since.date() if since else None, until=until.date() if until else None,
+                                status=status, expiring_days=expiring_days)
+        now = utcnow()
+        rows = write_completions(session, None, filters, output, file_format, language, now.date())
+        record(session, None, "report.export", now=now, details={
+            "report": "completions", "table": "learners", "format": file_format, "cli": True,
+            **filters.described()})
+        session.commit()
+    click.echo(f"{rows} rows written to {output}.")

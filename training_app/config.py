@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 LANGUAGES = ("en", "fr", "es")
 COUNTRIES = ("CA", "MX", "US")
@@ -18,19 +19,32 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     instance = Path(overrides.pop("TRAINING_APP_INSTANCE", env.get("TRAINING_APP_INSTANCE", "instance")))
     instance = instance.resolve()
     instance.mkdir(parents=True, exist_ok=True)
-    https = env.get("TRAINING_APP_HTTPS", "") in ("1", "true", "yes")
+    #: what every app process must see alike (media, the certificate signing key, checked imports)
+    shared = Path(env.get("TRAINING_APP_SHARED") or instance).resolve()
+    public_url = (env.get("TRAINING_APP_PUBLIC_URL") or "").rstrip("/") or None
+    # HTTPS follows the public address unless TRAINING_APP_HTTPS says otherwise.
+    https_setting = env.get("TRAINING_APP_HTTPS", "")
+    https = (https_setting in ("1", "true", "yes") if https_setting
+             else public_url is not None and urlsplit(public_url).scheme == "https")
     settings: dict[str, Any] = {
         "INSTANCE_PATH": instance,
+        "SHARED_PATH": shared,
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'training_app.sqlite3'}",
         "SECRET_KEY": env.get("SECRET_KEY"),
         "REDIS_URL": env.get("REDIS_URL"),
         # smtp://user:password@host:port or smtps://…; unset: mail is written to instance/outbox
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_FROM": env.get("MAIL_FROM", "training-app@localhost"),
-        "MEDIA_PATH": Path(env.get("TRAINING_APP_MEDIA", instance / "media")),
+        "MEDIA_PATH": Path(env.get("TRAINING_APP_MEDIA") or shared / "media").resolve(),
         "ISSUER_NAME": env.get("TRAINING_APP_ISSUER", "North American Green Customs Training"),
+        #: the address users reach the site at (https://training.example.org): every link the app writes names it
+        "PUBLIC_URL": public_url,
+        #: how many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (0: none)
+        "PROXY_HOPS": int(env.get("TRAINING_APP_PROXY_HOPS", "0")),
         "HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
+        # Over HTTPS the __Host- prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": https,

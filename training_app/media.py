@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +112,14 @@ def _encode(image: Image.Image, extension: str) -> bytes:
 
 def _write(path: Path, data: bytes) -> None:
     if not path.exists():  # content-addressed: the same name always holds the same bytes
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # A name of its own per write, so two uploads of one image never share a half-written file.
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            with tmp.open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            tmp.replace(path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave half a file behind
+            raise

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, has_app_context, has_request_context, request, session
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,14 +54,49 @@ def security_event(event: str, **fields: Any) -> None:
     Callers pass ids, never a password, token, cookie or e-mail; JSON escapes CR/LF, so a name
     cannot forge a line.
     """
+    _write(_record(event, fields))
+
+
+def security_event_on_commit(db: Session, event: str, **fields: Any) -> None:
+    """Like security_event, written when `db` commits and dropped if it rolls back.
+
+    For changes made by services (role changes, issued certificates…): the log never tells of a
+    change that did not happen. The line keeps the time and the requester of the call.
+    """
+    db.info.setdefault(_PENDING, []).append(_record(event, fields))
+
+
+_PENDING = "security_events"
+
+
+def _record(event: str, fields: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {"at": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
     if has_request_context():
         record["ip"] = request.remote_addr
-        record["path"] = request.path
+        # A URL that carries a secret (a password-reset or import token) is logged as its route.
+        secret_in_url = request.url_rule is not None and "token" in (request.view_args or {})
+        record["path"] = request.url_rule.rule if secret_in_url else request.path
         if current_user and current_user.is_authenticated:
             record["user_id"] = current_user.id
     record.update(fields)
+    return record
+
+
+def _write(record: dict[str, Any]) -> None:
     security_log.info(json.dumps(record, ensure_ascii=False, default=str))
+
+
+@event.listens_for(Session, "after_commit")
+def _write_pending(db: Session) -> None:
+    if not db.in_nested_transaction():  # releasing a savepoint commits nothing yet
+        for record in db.info.pop(_PENDING, []):
+            _write(record)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(db: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed: what was pending did not happen
+        db.info.pop(_PENDING, None)
 
 
 def email_fingerprint(email: str) -> str:
@@ -94,9 +131,29 @@ CSP = (
     "object-src 'none'; base-uri 'none'"
 )
 
+#: for files opened directly (images): nothing in them runs, loads or frames
+FILE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+
+
+#: the largest id a row can have (PostgreSQL integer); a larger one in a URL names nothing
+MAX_ID = 2**31 - 1
+
 
 def init_app(app: Flask) -> None:
     _init_security_log(app)
+
+    @app.before_request
+    def refuse_impossible_input() -> None:
+        # Before any view, what a database would raise on instead of answering (an error, not a 404):
+        # an id it cannot even store, and NUL characters, which PostgreSQL text and JSON refuse.
+        view_args = request.view_args or {}
+        if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in view_args.values()):
+            deny("impossible_id")
+        fields = [*request.args.listvalues(), *(request.form.listvalues() if request.method == "POST" else ())]
+        texts = [*(v for v in view_args.values() if isinstance(v, str)), *(t for values in fields for t in values)]
+        if any("\x00" in text for text in texts) or (request.is_json and b"\\u0000" in request.get_data()):
+            security_event("nul_in_input")
+            abort(400)
 
     @app.before_request
     def enforce_session_timeouts() -> None:
@@ -120,7 +177,11 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if app.config["HTTPS"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        # Public, content-addressed files keep their caching; anything for a signed-in user or an API
+        # token, and any page that did not choose its own caching, is never stored.
+        if not request.path.startswith(("/static/", "/media/")) and (
+                current_user.is_authenticated or "Authorization" in request.headers
+                or "Cache-Control" not in response.headers):
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -32,7 +32,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def compress_and_cache(response: Response) -> Response:
         if request.endpoint == "static":
-            if request.args.get("v"):
+            filename = (request.view_args or {}).get("filename", "")
+            # Immutable only when the URL names this very file: during a rolling upgrade an old
+            # process must not pin old CSS under a new URL.
+            if request.args.get("v") and (static / filename).is_file() and request.args["v"] == fingerprint(filename):
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             response.direct_passthrough = False  # our CSS and JS are small: read them, so they can be gzipped
         if (response.direct_passthrough or response.status_code < 200 or response.status_code == 204

@@ -13,7 +13,7 @@ from tests.quiz.helpers import make_attempt
 from training_app.admin.models import AuditEvent
 from training_app.authoring import document as doc
 from training_app.db import utcnow
-from training_app.learn.models import Course, LessonText, QuestionText
+from training_app.learn.models import Course, LessonText, QuestionText, Quiz
 from training_app.quiz import services as quiz_services
 from training_app.quiz.models import Attempt
 from training_app.security import Role
@@ -111,7 +111,7 @@ def test_edits_of_different_fields_from_stale_forms_both_stay(client, db, login)
 
 def test_publish_makes_a_version_and_an_open_attempt_stays_gradable(app, client, db, login, demo_course):
     learner = make_user(db)
-    quiz = demo_course.modules[0].quiz
+    quiz = db.get(Quiz, demo_course.modules[0].quiz.id)
     attempt = make_attempt(db, learner, quiz, seed=1)
     shown_prompt = attempt.snapshot["questions"][0]["words"]["prompt"]
     admin = make_user(db, role=Role.ADMIN)

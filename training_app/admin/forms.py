@@ -41,6 +41,8 @@ ACTIONS = {
     "course.discard_draft": _l("Course draft discarded"),
     "certificate.revoke": _l("Certificate revoked"),
     "report.export": _l("Report exported"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
 }
 ACTIVE = {"": _l("Active or not"), "yes": _l("Active"), "no": _l("Deactivated")}
 

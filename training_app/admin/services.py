@@ -23,7 +23,7 @@ from training_app.admin.models import AuditEvent
 from training_app.auth import services as accounts
 from training_app.auth.models import AGENCY_KINDS, POST_KINDS, Organisation, User
 from training_app.config import COUNTRIES, LANGUAGES
-from training_app.security import Role
+from training_app.security import Role, security_event_on_commit
 
 PER_PAGE = 50
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -131,7 +131,16 @@ def record(db: Session, actor: User | None, action: str, *, target: Any = None, 
         organisation_id=organisation_id, details=details or {},
     )
     db.add(event)
+    security_event_on_commit(
+        db, action, actor_id=event.actor_id, target_type=event.target_type, target_id=event.target_id,
+        organisation_id=organisation_id,
+        details={k: v for k, v in (details or {}).items() if k not in _UNLOGGED_DETAILS})
     return event
+
+
+#: details kept out of the security log: search text (it may be an e-mail), free-text reasons, and
+#: certificate codes (the target id names the certificate)
+_UNLOGGED_DETAILS = {"q", "actor", "reason", "code"}
 
 
 def _label(target: Any) -> str | None:

@@ -39,7 +39,7 @@ from training_app.db import get_session, utcnow
 from training_app.exports import csv_download
 from training_app.forms import ActionForm
 from training_app.mail import send_mail
-from training_app.security import Role, role_required
+from training_app.security import Role, deny, role_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -125,14 +125,14 @@ def _error(error: services.AdminError) -> str:
 def _user_or_404(user_id: int) -> User:
     user = services.scoped_user(get_session(), _admin(), user_id)
     if user is None:
-        abort(404)
+        deny("user_out_of_scope", target_user_id=user_id)
     return user
 
 
 def _organisation_or_404(organisation_id: int) -> Organisation:
     organisation = services.scoped_organisation(get_session(), _admin(), organisation_id)
     if organisation is None:
-        abort(404)
+        deny("organisation_out_of_scope", organisation_id=organisation_id)
     return organisation
 
 
@@ -485,7 +485,7 @@ def _import_page(form: ImportForm, status: int = 200):
 
 
 def _stash_folder():
-    return current_app.config["INSTANCE_PATH"] / "imports"
+    return current_app.config["SHARED_PATH"] / "imports"  # any process may serve the apply request
 
 
 @bp.get("/import")
@@ -544,7 +544,7 @@ def apply_import(token: str):
     admin = _admin()
     data = services.stashed_import(_stash_folder(), admin, token)
     if data is None:
-        abort(404)
+        deny("not_own_import")
     if not ActionForm().validate_on_submit():
         abort(400)
     db = get_session()

@@ -56,7 +56,7 @@ from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.media import ImageRejected
 from training_app.quiz.forms import field_name
-from training_app.security import Role, role_required
+from training_app.security import Role, deny, role_required
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 trainers = role_required(Role.TRAINER, Role.ADMIN)
@@ -126,18 +126,19 @@ def _media_dir() -> Path:
 def _draft_or_404(db, slug: str) -> services.Draft:
     """The draft of a course this user may edit; any other course is 404, as if it did not exist."""
     if not services.can_edit(db, current_user, slug):
-        abort(404)
+        deny("not_an_editor", course=slug)
     try:
         return services.load_draft(db, slug, _media_dir())
     except services.NotFound:
-        abort(404)
+        deny("no_such_draft", course=slug)
 
 
 def _found_or_404(function, *args):
+    """A part of a draft (module, lesson, quiz…) by its id; one of another course is simply not found."""
     try:
         return function(*args)
     except (services.NotFound, KeyError):
-        abort(404)
+        deny("no_such_part", course=request.view_args.get("slug"))
 
 
 # --- labels of text fields ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from training_app.certificates.models import Certificate
 from training_app.config import LANGUAGES
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
-from training_app.security import Role, deny, role_required
+from training_app.security import Role, deny, role_required, security_event
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def verify_code(code: str):
     allowed = services.count_lookup(db, request.remote_addr or "unknown", now)
     db.commit()
     if not allowed:
-        log.warning("certificate verification throttled for a client")
+        security_event("verify_throttled")
         response = _public(render_template(
             "errors/error.html", status=429,
             message=_("Too many certificate checks from your network. Wait 15 minutes and try again.")), 429)

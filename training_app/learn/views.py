@@ -19,7 +19,7 @@ from training_app.learn.models import Media
 from training_app.learn.outline import CourseOutline, LessonOutline
 from training_app.media import CONTENT_TYPES
 from training_app.quiz import services as quizzes
-from training_app.security import deny
+from training_app.security import FILE_CSP, deny
 
 bp = Blueprint("learn", __name__)
 
@@ -138,7 +138,7 @@ def media_file(name: str):
         abort(404)
     response = send_from_directory(current_app.config["MEDIA_PATH"], name, mimetype=CONTENT_TYPES[extension],
                                    max_age=31536000)
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = FILE_CSP
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

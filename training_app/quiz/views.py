@@ -21,6 +21,7 @@ from training_app.learn import services as learn
 from training_app.quiz import grading, services
 from training_app.quiz.forms import AnswersForm, field_name
 from training_app.quiz.models import Attempt
+from training_app.security import deny
 
 bp = Blueprint("quiz", __name__)
 
@@ -158,14 +159,14 @@ def _quiz_or_404(db, quiz_id: int) -> services.QuizInCourse:
     try:
         return services.quiz_in_course(db, quiz_id)
     except services.NotFound:
-        abort(404)
+        deny("no_such_quiz", quiz_id=quiz_id)
 
 
 def _attempt_or_404(db, attempt_id: int) -> Attempt:
     try:
         return services.own_attempt(db, attempt_id, current_user.id)
     except services.NotFound:
-        abort(404)
+        deny("not_own_attempt", attempt_id=attempt_id)
 
 
 def _render_attempt(attempt: Attempt, page: int, answers: dict, form: AnswersForm, errors: dict | None = None):
