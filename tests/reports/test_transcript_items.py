@@ -114,3 +114,17 @@ def test_scoped_admin_item_analysis_counts_only_their_scope(db, demo_course):
     analysis = services.item_analysis(db, admin, services.analysable_quiz(db, admin, quiz_id))
     assert analysis.attempts == 30
     assert all(set(item.by_country) <= {"MX"} for item in analysis.items)
+
+
+def test_transcripts_are_linked_from_the_dashboard_and_the_admin_user_page(client, db, login):
+    from tests.factories import make_user
+    from training_app.security import Role
+
+    learner = make_user(db, locale="fr")
+    login(learner)
+    assert 'href="/reports/transcript">Mon relevé</a>' in client.get("/dashboard").get_data(as_text=True)
+    client.post_form("/logout")
+    login(make_user(db, role=Role.ADMIN, locale="es"))
+    page = client.get(f"/admin/users/{learner.id}").get_data(as_text=True)
+    assert f'href="/reports/learners/{learner.id}">Historial</a>' in page
+    assert client.get(f"/reports/learners/{learner.id}").status_code == 200
