@@ -98,3 +98,10 @@ def upgrade_schema(database_url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(database_url), "head")
+
+
+def dialect_insert(session: Session):
+    """The INSERT construct of the session's database, the one with `on_conflict_do_…` (SQLite and PostgreSQL)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

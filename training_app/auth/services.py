@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from training_app.auth.models import LoginThrottle, Organisation, PasswordResetToken, User
+from training_app.db import dialect_insert
 from training_app.security import Role
 
 # OWASP's argon2id profile (19 MiB, 2 passes, 1 lane): about 20 ms a hash on this hardware.
@@ -164,8 +164,7 @@ def count_hit(db: Session, key: str, now: datetime) -> int:
 
     Shared by every worker process (it lives in the database). Sign-in and certificate lookups use it.
     """
-    dialect = db.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(db)
     window_expired = LoginThrottle.window_started_at <= now - THROTTLE_WINDOW
     stmt = insert(LoginThrottle).values(key=key, failures=1, window_started_at=now)
     stmt = stmt.on_conflict_do_update(

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from training_app.admin import services as audit
@@ -19,6 +18,7 @@ from training_app.auth import services as accounts
 from training_app.auth.models import User
 from training_app.certificates import signing
 from training_app.certificates.models import Certificate, CertificateReminder
+from training_app.db import dialect_insert
 from training_app.learn.models import Course, Enrolment, Lesson, LessonProgress
 from training_app.quiz.models import Attempt
 from training_app.security import Role, security_event_on_commit
@@ -137,7 +137,7 @@ def issue_certificate(db: Session, enrolment: Enrolment, course: Course, now: da
     certificate.signature = signing.sign(issuer.key, signed_fields(certificate))
     columns = {column.key: getattr(certificate, column.key) for column in Certificate.__table__.columns
                if column.key != "id" and getattr(certificate, column.key) is not None}
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(db)
     inserted = db.execute(insert(Certificate).values(**columns)
                           .on_conflict_do_nothing(index_elements=["user_id", "course_id", "cycle"])).rowcount
     issued = db.scalars(select(Certificate).where(
@@ -342,7 +342,7 @@ def claim_reminder(db: Session, certificate_id: int, days_before: int, now: date
 
     The unique (certificate, threshold) makes a concurrent run wait for this transaction, then skip.
     """
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(db)
     claimed = db.execute(
         insert(CertificateReminder).values(certificate_id=certificate_id, days_before=days_before, sent_at=now)
         .on_conflict_do_nothing(index_elements=["certificate_id", "days_before"]).returning(CertificateReminder.id)

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import func, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from training_app.certificates import services as certificates
+from training_app.db import dialect_insert
 from training_app.learn.models import (
     Course,
     Enrolment,
@@ -202,7 +202,7 @@ def update_completion(db: Session, user_id: int, course: CourseOutline, now: dat
 
 
 def _insert_ignoring_duplicate(db: Session, model, values: dict, keys: list[str]) -> None:
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(db)
     db.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 

@@ -17,9 +17,9 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from training_app.db import dialect_insert
 from training_app.learn import services as learn
 from training_app.learn.models import Course, Media, Module, Question, Quiz, QuizText
 from training_app.quiz import grading
@@ -261,7 +261,7 @@ def start_attempt(db: Session, user_id: int, found: QuizInCourse, locale: str, n
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
     )
     # A concurrent start that won the race holds the open attempt (or the number): resume that one.
-    db.execute(_insert(db)(Attempt).values(**values).on_conflict_do_nothing())
+    db.execute(dialect_insert(db)(Attempt).values(**values).on_conflict_do_nothing())
     started = open_attempt(db, user_id, quiz.id)
     if started is None:  # the winner already finished: its result is the answer to this request
         started = db.scalars(select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
@@ -290,7 +290,7 @@ def save_answers(db: Session, attempt: Attempt, raw_answers: Mapping[str, object
         question = questions[question_id]
         canonical[question_id] = grading.normalise_answer(question, _prepared(question, raw))
     _hold_open(db, attempt, now)
-    insert = _insert(db)
+    insert = dialect_insert(db)
     for question_id, answer in canonical.items():
         statement = insert(Answer).values(attempt_id=attempt.id, question_id=question_id,
                                           value={"answer": answer}, saved_at=now)
@@ -392,10 +392,6 @@ def submit(db: Session, attempt: Attempt, now: datetime) -> bool:
                               .where(Quiz.id == attempt.quiz_id))
         learn.update_completion(db, attempt.user_id, learn.courses_by_ids(db, [course_id])[0], now)
     return True
-
-
-def _insert(db: Session):
-    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 # --- summaries ---------------------------------------------------------------------------------
