@@ -123,3 +123,33 @@ def test_catalogue_filters_by_topic_and_language(client, db, login, demo_course)
     assert title in client.get(f"/courses?topic={demo_course.topic}&language=fr").get_data(as_text=True)
     other_topic = "wildlife" if demo_course.topic != "wildlife" else "timber"
     assert title not in client.get(f"/courses?topic={other_topic}").get_data(as_text=True)
+
+
+def test_course_page_lists_lessons_in_the_page_language_with_the_learners_own_state(
+        client, db, login, app, demo_course, tmp_path):
+    first = make_user(db, locale="fr")
+    login(first)
+    client.post_form("/courses/demo-course/lessons/labels/complete")
+    page = client.get("/courses/demo-course").get_data(as_text=True)
+    read = re.search(r'<li><a href="/courses/demo-course/lessons/labels">([^<]+)</a> <span class="badge state-done">'
+                     r'Terminé</span></li>', page)
+    assert read and read.group(1) == "Lire l&#39;étiquette d&#39;une bouteille"
+    assert '<li><a href="/courses/demo-course/lessons/valves">Robinets et raccords</a></li>' in page
+    # The same course page for another learner, in Spanish: their own (empty) state, Spanish titles.
+    client.post_form("/logout")
+    login(make_user(db, locale="es"))
+    page = client.get("/courses/demo-course").get_data(as_text=True)
+    assert "state-done" not in page.split("<main")[1].split('id="sources"')[0]
+    assert "Robinets et raccords" not in page
+    # A new version's titles show at once: the cached list is keyed by version.
+    package = tmp_path / "demo-course"
+    shutil.copytree(DEMO_PACKAGE, package)
+    course_yaml = package / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("version: 2", "version: 3"))
+    lesson = package / "es" / "lessons" / "valves.md"
+    old_title = re.search(r"^title: (.+)$", lesson.read_text(), re.M).group(1)
+    lesson.write_text(lesson.read_text().replace(f"title: {old_title}", "title: Válvulas y conexiones (revisada)"))
+    importer.import_paths(db, [package], app.config["MEDIA_PATH"])
+    db.commit()
+    page = client.get("/courses/demo-course").get_data(as_text=True)
+    assert "Válvulas y conexiones (revisada)</a></li>" in page and f">{old_title}<" not in page

@@ -123,7 +123,8 @@ def test_the_course_page_partial_shows_title_attempts_and_best_score_in_french(a
     summaries = services.summaries(db, learner.id, [cylinders], utcnow())
     module = next(module for module in demo_course.modules if module.quiz is cylinders)
     with app.test_request_context("/courses/demo-course?lang=fr"):
-        page = render_template("quiz/_module_quiz.html", module=module, form=ActionForm(), quiz_summaries=summaries,
+        page = render_template("quiz/_module_quiz.html", module=module, csrf_field=ActionForm().csrf_token(id=False),
+                               quiz_summaries=summaries,
                                tr=lambda texts: learn.localised(texts, "fr").text)
     assert "Vérifier les bouteilles" in page
     assert "Tentatives : 1 sur 3" in page and "meilleure note : 16" in page
