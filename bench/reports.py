@@ -27,7 +27,7 @@ import tempfile
 import time
 import uuid
 import zlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -159,6 +159,7 @@ class Seeder:
         done_modules = len(modules) if state == "completed" else (
             rng.randint(0, len(modules) - 1) if state == "in_progress" else 0)
         at = enrolled_at
+        started_at = None
         for index, module in enumerate(modules):
             if index > done_modules or (index == done_modules and state != "in_progress"):
                 break
@@ -166,12 +167,13 @@ class Seeder:
                 1, len(module["lessons"]))]
             for lesson_id in lessons:
                 at += timedelta(hours=rng.randint(1, 72))
+                started_at = started_at or at
                 self.add(LessonProgress, {"user_id": user_id, "lesson_id": lesson_id, "completed_at": at})
             if module["quiz"] and index < done_modules:
                 attempt_id, at = self._attempts(user_id, attempt_id, module, locale, ability, at)
         completed_at = at if state == "completed" else None
         self.add(Enrolment, {"id": enrolment_id, "user_id": user_id, "course_id": course["id"], "version": 1,
-                             "enrolled_at": enrolled_at, "completed_at": completed_at})
+                             "enrolled_at": enrolled_at, "started_at": started_at, "completed_at": completed_at})
         if completed_at:
             completed_on = completed_at.date()
             self.add(Certificate, {
@@ -379,7 +381,7 @@ def main() -> None:
 
 
 def _table(learners: int, results) -> str:
-    lines = [f"Measured {NOW:%Y-%m-%d} on the 2-core machine: {learners:,} learners, the shipped courses.", "",
+    lines = [f"Measured {date.today():%Y-%m-%d} on the 2-core machine: {learners:,} learners, the shipped courses.", "",
              "| database | measure | figure |", "| --- | --- | --- |"]
     for database, counts, figures in results:
         rows = ", ".join(f"{table} {count:,}" for table, count in sorted(counts.items()))

@@ -94,7 +94,7 @@ def seed_learners(db: Session, organisations: list[Organisation | None], courses
                               "revoked": TODAY + timedelta(days=100)}[certificate]
                 score = Decimal(rng.randint(80, 100)) / 100
             db.add(Enrolment(user_id=user.id, course_id=course.id, version=1, enrolled_at=enrolled_at,
-                             completed_at=completed_at))
+                             started_at=enrolled_at if state != "not_started" else None, completed_at=completed_at))
             if state == "in_progress":
                 db.add(LessonProgress(user_id=user.id, lesson_id=first_lesson_id, completed_at=enrolled_at))
             if certificate:

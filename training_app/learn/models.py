@@ -181,6 +181,9 @@ class Enrolment(Base):
     #: the course version the learner started on
     version: Mapped[int]
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: when the learner first finished a lesson or started a quiz of the course (None: not started);
+    #: kept here so that reports need not search lesson progress and attempts for every enrolment
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course: Mapped[Course] = relationship()

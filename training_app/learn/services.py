@@ -167,12 +167,20 @@ def enrol(db: Session, user_id: int, course: CourseOutline, now: datetime) -> No
                                                    enrolled_at=now), ["user_id", "course_id"])
 
 
+def mark_started(db: Session, user_id: int, course: CourseOutline, now: datetime) -> None:
+    """Enrol if needed and stamp when the learner first did something in the course (read a lesson or
+    started a quiz); later calls change nothing. The caller commits."""
+    enrol(db, user_id, course, now)
+    db.execute(update(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course.id,
+                                       Enrolment.started_at.is_(None)).values(started_at=now))
+
+
 def complete_lesson(db: Session, user_id: int, course: CourseOutline, lesson: LessonOutline, now: datetime) -> None:
     """Record that the learner finished a lesson (once), and the course's completion if it is now complete.
 
     The caller commits.
     """
-    enrol(db, user_id, course, now)
+    mark_started(db, user_id, course, now)
     _insert_ignoring_duplicate(db, LessonProgress, dict(user_id=user_id, lesson_id=lesson.id, completed_at=now),
                                ["user_id", "lesson_id"])
     update_completion(db, user_id, course, now)

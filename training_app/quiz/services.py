@@ -253,7 +253,7 @@ def start_attempt(db: Session, user_id: int, found: QuizInCourse, locale: str, n
     wait_until = _wait_until(quiz, history)
     if wait_until is not None and now < wait_until:
         raise QuizError("wait", until=wait_until)
-    learn.enrol(db, user_id, found.course, now)
+    learn.mark_started(db, user_id, found.course, now)
     seed = secrets.randbelow(_SEED_LIMIT)
     values = dict(
         user_id=user_id, quiz_id=quiz.id, number=(history[-1].number + 1 if history else 1), seed=seed,

@@ -44,8 +44,6 @@ from training_app.learn.models import (
     Course,
     CourseText,
     Enrolment,
-    Lesson,
-    LessonProgress,
     Module,
     ModuleText,
     Question,
@@ -158,13 +156,7 @@ _Newer = aliased(Certificate, name="newer_cert")
 def _facts(admin: User | None, filters: ReportFilters, today: date) -> Select:
     """One row per enrolment in `admin`'s scope (None: no scope) matching `filters`: who, where, progress,
     certificate, score, days."""
-    started = or_(
-        Enrolment.completed_at.is_not(None),
-        exists().where(LessonProgress.user_id == Enrolment.user_id, LessonProgress.lesson_id == Lesson.id,
-                       Lesson.course_id == Enrolment.course_id),
-        exists().where(Attempt.user_id == Enrolment.user_id, Attempt.quiz_id == Quiz.id,
-                       Quiz.module_id == Module.id, Module.course_id == Enrolment.course_id),
-    )
+    started = or_(Enrolment.completed_at.is_not(None), Enrolment.started_at.is_not(None))
     progress = case((Enrolment.completed_at.is_not(None), "completed"), (started, "in_progress"),
                     else_="not_started")
     valid = and_(_Cert.id.is_not(None), _Cert.revoked_at.is_(None), _Cert.expires_on >= today)
