@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from tests.admin.builders import make_admin
 from tests.factories import make_user
 from tests.reports.helpers import NOW, TODAY, add_attempt, make_certificate, make_orgs
+from training_app.auth.models import User
 from training_app.authoring.models import CourseEditor
 from training_app.learn.models import Enrolment
+from training_app.quiz.models import Attempt
 from training_app.reports import services
 from training_app.security import Role
 
@@ -87,6 +91,39 @@ def test_item_analysis_measures_facility_discrimination_wrong_answers_and_flags_
     # Strong learners get colour-is-proof right and weak ones wrong: it discriminates fully.
     assert items["colour-is-proof"].overall.discrimination == 1
     assert items["colour-is-proof"].harder_in is None
+
+
+def _expected_discrimination(attempts, slug):
+    """Upper minus lower 27% group's share right at `slug`, the groups by score then id: the oracle."""
+    ranked = sorted(attempts, key=lambda a: (-a.score, a.id))
+    size = (len(ranked) * 27 + 99) // 100
+
+    def share(group):
+        return Decimal(sum(a.results["questions"][slug]["is_correct"] for a in group)) / len(group)
+
+    return (share(ranked[:size]).quantize(Decimal("0.0001"))
+            - share(ranked[len(ranked) - size:]).quantize(Decimal("0.0001")))
+
+
+def test_item_analysis_ranks_each_language_and_country_within_itself(db, demo_course):
+    orgs = make_orgs(db)
+    quiz_id = _seed_item_attempts(db, demo_course, orgs)
+    analysis = services.item_analysis(db, make_admin(db), services.analysable_quiz(db, make_admin(db), quiz_id))
+    attempts = db.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)).all()
+    country = {user.id: user.organisation.country for user in db.scalars(select(User))
+               if user.organisation is not None}
+    seeded = [item for item in analysis.items if item.overall.attempts]
+    assert len(seeded) == 3
+    for item in seeded:
+        assert item.overall.discrimination == _expected_discrimination(attempts, item.slug)
+        for lang, stats in item.by_language.items():
+            group = [a for a in attempts if a.locale == lang]
+            assert stats.attempts == len(group)
+            assert stats.discrimination == _expected_discrimination(group, item.slug), (item.slug, lang)
+        for code, stats in item.by_country.items():
+            group = [a for a in attempts if country.get(a.user_id) == code]
+            assert stats.attempts == len(group)
+            assert stats.discrimination == _expected_discrimination(group, item.slug), (item.slug, code)
 
 
 def test_item_analysis_page_in_spanish_and_who_may_read_it(client, db, login, demo_course):
