@@ -54,6 +54,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_MAX_SECONDS": int(env.get("TRAINING_APP_SESSION_HOURS", "12")) * 3600,
         "SECURITY_LOG": env.get("TRAINING_APP_SECURITY_LOG", str(instance / "security.log")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        #: bytes of images each trainer may put in the media folder, all uploads together (re-encoded sizes)
+        "UPLOAD_QUOTA_BYTES": int(env.get("TRAINING_APP_UPLOAD_QUOTA_MB", "200")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; a long quiz must not expire it

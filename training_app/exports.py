@@ -11,13 +11,16 @@ from urllib.parse import quote
 
 from flask import Response, stream_with_context
 
+from training_app.bidi import isolate
+
 #: a spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
 def cell(value: object) -> str | int | float | Decimal:
-    """One value as written: numbers stay numbers, dates ISO 8601, text neutralised with a leading quote."""
+    """One value as written: numbers stay numbers, dates ISO 8601, text neutralised with a leading quote and
+    bidi-isolated when it holds a bidi control."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -28,25 +31,31 @@ def cell(value: object) -> str | int | float | Decimal:
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = isolate(value)  # a bidi override in a name must not reorder the rest of the line in a text editor
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+#: rows are written in pieces of about this many characters: one piece per row made the writing cost
+#: more than the query, and a piece this small still never holds a report in memory
+CHUNK_CHARS = 64 * 1024
+
+
 def csv_rows(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The BOM and header line, then one CSV line per row; nothing is held beyond one row."""
+    """The BOM and header line, then the rows as CSV text in pieces of about CHUNK_CHARS characters."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(values: Iterable[object]) -> str:
-        writer.writerow([cell(v) for v in values])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield BOM + line(header)
+    writer.writerow([cell(v) for v in header])
+    yield BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for row in rows:
-        yield line(row)
+        writer.writerow([cell(v) for v in row])
+        if buffer.tell() >= CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def csv_download(filename: str, header: Sequence[str], rows: Callable[[], Iterable[Sequence[object]]]) -> Response:

@@ -9,6 +9,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
+from training_app import bidi
 from training_app.config import LANGUAGES
 
 #: the name of each language in itself, for the language menu
@@ -61,4 +62,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, url_with_lang=url_with_lang,
                                  get_locale=get_locale)
     app.jinja_env.filters.update(format_date=format_date, format_percent=format_percent,
-                                 format_decimal=format_decimal)
+                                 format_decimal=format_decimal, bdi=bidi.bdi, isolate=bidi.isolate)

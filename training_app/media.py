@@ -39,6 +39,35 @@ class StoredImage:
 
 def store_image(data: bytes, media_dir: Path) -> StoredImage:
     """Re-encode `data` and write it and its smaller copies under `media_dir`; nothing is written on refusal."""
+    return prepare_image(data).store(media_dir)
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image re-encoded in memory, not yet written: its size can be weighed (a quota) before `store`."""
+
+    sha256: str
+    extension: str
+    width: int
+    height: int
+    #: file name → bytes: the re-encoded image and each smaller copy
+    files: dict[str, bytes]
+    variant_widths: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes the files take once written."""
+        return sum(len(data) for data in self.files.values())
+
+    def store(self, media_dir: Path) -> StoredImage:
+        media_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in self.files.items():
+            _write(media_dir / name, data)
+        return StoredImage(self.sha256, self.extension, self.width, self.height, self.variant_widths)
+
+
+def prepare_image(data: bytes) -> PreparedImage:
+    """Verify and re-encode `data` and its smaller copies in memory; raises ImageRejected, writes nothing."""
     if len(data) > MAX_BYTES:
         raise ImageRejected("too_large")
     image = _open(data)
@@ -48,11 +77,9 @@ def store_image(data: bytes, media_dir: Path) -> StoredImage:
     sha = hashlib.sha256(original).hexdigest()
     variants = {width: _encode(_resized(image, width), extension)
                 for width in VARIANT_WIDTHS if width < image.width}
-    media_dir.mkdir(parents=True, exist_ok=True)
-    _write(media_dir / f"{sha}.{extension}", original)
-    for width, encoded in variants.items():
-        _write(media_dir / f"{sha}-{width}.{extension}", encoded)
-    return StoredImage(sha, extension, image.width, image.height, tuple(variants))
+    files = {f"{sha}.{extension}": original} | {f"{sha}-{width}.{extension}": encoded
+                                                  for width, encoded in variants.items()}
+    return PreparedImage(sha, extension, image.width, image.height, files, tuple(variants))
 
 
 _PILLOW_ERRORS = (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,

@@ -5,7 +5,7 @@ import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from training_app.exports import BOM, csv_rows
+from training_app.exports import BOM, CHUNK_CHARS, csv_rows
 
 
 def _read(lines) -> list[list[str]]:
@@ -27,16 +27,20 @@ def test_csv_numbers_and_dates_stay_typed_and_text_is_kept():
     assert rows[1] == ["-3", "0.75", "2026-03-01T12:30:00Z", "", "Émilie, « CBSA »"]
 
 
-def test_csv_rows_are_streamed_one_at_a_time():
+def test_csv_rows_are_streamed_in_bounded_pieces():
     consumed = []
 
     def rows():
-        for number in range(3):
+        for number in range(100_000):
             consumed.append(number)
-            yield [number]
+            yield [number, "x" * 20]
 
-    lines = csv_rows(["n"], rows())
-    next(lines)  # the header
-    assert consumed == []
-    assert next(lines) == "0\r\n"
-    assert consumed == [0]
+    pieces = csv_rows(["n", "text"], rows())
+    assert next(pieces) == BOM + "n,text\r\n"
+    assert consumed == []  # nothing read before the caller asks for rows
+    first = next(pieces)
+    assert first.startswith("0,xxxxxxxxxxxxxxxxxxxx\r\n1,")
+    assert len(first) < CHUNK_CHARS + 100 and len(consumed) < 5_000  # only what fills one piece
+    rest = list(pieces)
+    assert all(len(piece) < CHUNK_CHARS + 100 for piece in rest)
+    assert len(_read([BOM, first, *rest])) == 100_000 and consumed[-1] == 99_999

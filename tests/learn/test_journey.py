@@ -131,10 +131,10 @@ def test_course_page_lists_lessons_in_the_page_language_with_the_learners_own_st
     login(first)
     client.post_form("/courses/demo-course/lessons/labels/complete")
     page = client.get("/courses/demo-course").get_data(as_text=True)
-    read = re.search(r'<li><a href="/courses/demo-course/lessons/labels">([^<]+)</a> <span class="badge state-done">'
-                     r'Terminé</span></li>', page)
+    read = re.search(r'<li><a href="/courses/demo-course/lessons/labels"><bdi>([^<]+)</bdi></a> '
+                     r'<span class="badge state-done">Terminé</span></li>', page)
     assert read and read.group(1) == "Lire l&#39;étiquette d&#39;une bouteille"
-    assert '<li><a href="/courses/demo-course/lessons/valves">Robinets et raccords</a></li>' in page
+    assert '<li><a href="/courses/demo-course/lessons/valves"><bdi>Robinets et raccords</bdi></a></li>' in page
     # The same course page for another learner, in Spanish: their own (empty) state, Spanish titles.
     client.post_form("/logout")
     login(make_user(db, locale="es"))
@@ -152,4 +152,4 @@ def test_course_page_lists_lessons_in_the_page_language_with_the_learners_own_st
     importer.import_paths(db, [package], app.config["MEDIA_PATH"])
     db.commit()
     page = client.get("/courses/demo-course").get_data(as_text=True)
-    assert "Válvulas y conexiones (revisada)</a></li>" in page and f">{old_title}<" not in page
+    assert "Válvulas y conexiones (revisada)</bdi></a></li>" in page and f">{old_title}<" not in page

@@ -145,7 +145,7 @@ def test_report_page_draws_a_chart_with_a_table_and_drills_down(client, db, logi
     assert '<svg class="chart" id="completion-chart" role="img"' in body
     assert '<title id="completion-chart-title">Completion rate by country</title>' in body
     assert "<desc id=\"completion-chart-desc\">" in body
-    assert "<table class=\"report\">" in body and ">Canada</a>" in body and "No organisation" in body
+    assert "<table class=\"report\">" in body and ">Canada</bdi></a>" in body and "No organisation" in body
     drill = client.get(f"/reports/completions/learners?group_by=agency&key={orgs.anam.id}").get_data(as_text=True)
     learner = next(r for r in rows if r.agency_id == orgs.anam.id)
     assert f"/reports/learners/{learner.user_id}" in drill

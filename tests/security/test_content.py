@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import email
+import io
 import re
+import zipfile
 from email.policy import default
 from pathlib import Path
 from urllib.parse import quote
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.security.conftest import app_rules, code, owned_arguments, path_for
-from training_app.auth.models import User
+from training_app.auth.models import Organisation, User
 from training_app.content import render_markdown
 from training_app.mail import send_mail
 
@@ -84,6 +86,109 @@ def test_X5_the_language_parameter_is_checked_and_bidi_names_are_isolated(app, c
     db.commit()
     body = client.get(f"/verify/{code(world.certificate)}").get_data(as_text=True)
     assert "<bdi>Ana \u202egnp.exe</bdi>" in body  # the override ends with the name: it cannot flip the page
+
+
+#: a name that, shown as is, reads "Ana exe.png" and reverses whatever follows it on the line
+BIDI_NAME = "Ana \u202egnp.exe"
+BIDI_AGENCY = "Agence \u202eesuoh"
+BIDI_CODE = "\u202eASBC"
+
+
+def assert_isolated(body: str, text: str) -> int:
+    """Every occurrence of `text` in the page's text sits alone in <bdi>…</bdi> or between FSI and PDI; returns
+    how many there are. A form field's value attribute is left out: no isolation exists there, nor is needed."""
+    found = 0
+    for match in re.finditer(re.escape(text), body):
+        before, after = body[:match.start()], body[match.end():]
+        if before.endswith('value="') and after.startswith('"'):
+            continue
+        around = body[max(0, match.start() - 80):match.end() + 80]
+        assert (before.endswith("<bdi>") and after.startswith("</bdi>")) or \
+            (before.endswith("\u2068") and after.startswith("\u2069")), around
+        found += 1
+    return found
+
+
+def test_X5_bidi_names_are_isolated_on_admin_report_and_transcript_pages(client, db, login, world):
+    learner = db.get(User, world.learner.id)
+    learner.name = BIDI_NAME
+    agency = db.get(Organisation, world.ca.id)
+    agency.name, agency.code = BIDI_AGENCY, BIDI_CODE
+    db.commit()
+    login(world.admin)
+    pages = {
+        "/admin/users": 2,  # the learner's row and the organisation cell of every Canadian account
+        f"/reports/completions/learners?group_by=agency&key={world.ca.id}": 2,
+        f"/reports/learners/{world.learner.id}": 2,
+        f"/admin/users/{world.learner.id}": 1,
+        f"/admin/organisations/{world.ca.id}": 1,
+    }
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        found = sum(assert_isolated(body, text) for text in (BIDI_NAME, BIDI_AGENCY, BIDI_CODE))
+        assert found >= pages[url], url
+    transcript = client.get(f"/reports/learners/{world.learner.id}").get_data(as_text=True)
+    assert f"<h1>Transcript of <bdi>{BIDI_NAME}</bdi></h1>" in transcript
+    assert f"<title>Transcript of \u2068{BIDI_NAME}\u2069 · " in transcript
+    drill = client.get(f"/reports/completions/learners?group_by=agency&key={world.ca.id}").get_data(as_text=True)
+    assert f"<h1>Learners: <bdi>{BIDI_CODE}</bdi></h1>" in drill
+    assert f"><bdi>{BIDI_NAME}</bdi></a></td>" in drill
+
+
+def test_X5_messages_that_name_someone_isolate_the_name(client, db, login, world):
+    login(world.admin)
+    response = client.post_form(f"/admin/users/{world.learner.id}", {
+        "name": BIDI_NAME, "organisation": str(world.ca.id), "locale": "en"}, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert f"The account of \u2068{BIDI_NAME}\u2069 is saved." in body
+    assert f"<h1><bdi>{BIDI_NAME}</bdi></h1>" in body
+    assert f"<title>\u2068{BIDI_NAME}\u2069 · " in body
+
+
+def test_X5_a_name_cannot_close_its_own_isolation(client, db, login, world):
+    """A pop-isolate (U+2069) typed into a name would end the <bdi> early and leak the override after it."""
+    learner = db.get(User, world.learner.id)
+    learner.name = "Ana \u2069\u202egnp.exe"
+    db.commit()
+    login(world.admin)
+    body = client.get(f"/reports/learners/{world.learner.id}").get_data(as_text=True)
+    assert "<bdi>Ana \u202egnp.exe</bdi>" in body and "\u2069\u202e" not in body
+
+
+def test_X5_certificate_pdf_text_has_no_bidi_control(app, client, db, login, world):
+    from pypdf import PdfReader
+
+    from training_app.certificates.models import Certificate
+
+    certificate = db.get(Certificate, world.certificate.id)
+    certificate.learner_name = BIDI_NAME
+    db.commit()
+    login(world.learner)
+    response = client.get(f"/certificates/{code(certificate)}.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Ana gnp.exe" in text  # in the order typed, with the override gone
+    assert not any(char in text for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "\u202e" not in str(reader.metadata.title)
+
+
+def test_X5_exports_isolate_names_that_hold_a_bidi_control(client, db, login, world):
+    learner = db.get(User, world.learner.id)
+    learner.name = BIDI_NAME
+    db.commit()
+    login(world.admin)
+    for export in (lambda: client.post_form("/admin/users/export"),
+                   lambda: client.post_form("/reports/completions/export", {"table": "learners", "format": "csv"})):
+        text = export().get_data(as_text=True)  # each stream is read before the next request opens another
+        assert re.search(f"(^|,)\u2068{BIDI_NAME}\u2069,", text, re.MULTILINE), text[:500]
+        assert text.count("\u2068") == 1  # names without a bidi control are exported as typed
+    response = client.post_form("/reports/completions/export", {"table": "learners", "format": "xlsx"})
+    with zipfile.ZipFile(io.BytesIO(response.data)) as book:
+        sheets = "".join(book.read(name).decode() for name in book.namelist() if name.startswith("xl/"))
+    assert f"\u2068{BIDI_NAME}\u2069" in sheets
 
 
 def test_X6_client_scripts_never_write_html_from_data():

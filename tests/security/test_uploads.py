@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from tests.factories import PASSWORD
+from tests.security.conftest import read_log
 from training_app.authoring import services as authoring
 from training_app.media import ImageRejected, store_image
 
@@ -150,6 +153,47 @@ def test_U8_only_png_jpeg_and_webp_are_decoded(app):
         Image.new("RGB", (16, 16)).save(out, kind)
         with pytest.raises(ImageRejected):
             store_image(out.getvalue(), Path(app.config["MEDIA_PATH"]))
+
+
+def noise(width: int, height: int, kind: str = "PNG", **save) -> bytes:
+    """An image that does not compress: a PNG's stored size is close to width × height × 3."""
+    import os
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(out, kind, **save)
+    return out.getvalue()
+
+
+def test_U9_an_upload_past_the_quota_is_refused_and_leaves_nothing(app, client, db, trainer, world):
+    from training_app.authoring.models import ImageUpload
+    from training_app.media import prepare_image
+
+    app.config["UPLOAD_QUOTA_BYTES"] = 200_000
+    assert upload(client, noise(150, 150), "first.png").status_code == 302  # ~68 kB: under the quota
+    before, used = stored_files(app), authoring.uploaded_bytes(db, trainer.id)
+    left = 200_000 - used
+    too_big_as_sent = noise(300, 300)
+    too_big_once_stored = noise(1000, 300, "JPEG", quality=5)  # re-encoded at our quality, with two copies
+    assert len(too_big_as_sent) > left > len(too_big_once_stored)
+    assert prepare_image(too_big_once_stored).size > left
+    for data in (too_big_as_sent, too_big_once_stored):
+        response = upload(client, data, "second.png")
+        assert response.status_code == 413
+        assert "does not fit in your upload allowance" in response.get_data(as_text=True)
+        assert stored_files(app) == before and authoring.uploaded_bytes(db, trainer.id) == used
+    assert not list(Path(app.config["MEDIA_PATH"]).rglob("*.tmp"))
+    draft = authoring.load_draft(db, "t1-course", app.config["MEDIA_PATH"])
+    assert list(draft.document["media"]) == ["first.png"]
+    assert any(line["event"] == "upload_quota_exceeded" for line in read_log(app))
+    # Another trainer's quota is their own.
+    other = app.test_client()
+    assert other.post_form("/login", {"email": world.other_trainer.email, "password": PASSWORD}).status_code == 302
+    response = other.post_form("/authoring/courses/t2-course/media/upload",
+                               {"language": "", "file": (io.BytesIO(noise(170, 170)), "theirs.png", "image/png")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.expire_all()
+    assert len(db.scalars(select(ImageUpload).where(ImageUpload.user_id == world.other_trainer.id)).all()) == 1
 
 
 def test_U10_two_uploads_of_one_image_at_once_leave_one_whole_file(app, tmp_path):

@@ -54,3 +54,18 @@ class AuthoringSetting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ImageUpload(Base):
+    """An image a trainer uploaded, weighed against their upload quota; the same image counts once per user."""
+
+    __tablename__ = "image_uploads"
+    __table_args__ = (UniqueConstraint("user_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: the stored file's name without its extension (media files are named by the hash of their bytes)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: what the upload put in the media folder: the re-encoded image and its smaller copies
+    size_bytes: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,13 +27,13 @@ from training_app.admin.services import record
 from training_app.auth.models import User
 from training_app.authoring import document as doc
 from training_app.authoring import moodle
-from training_app.authoring.models import AuthoringSetting, CourseDraft, CourseEditor
+from training_app.authoring.models import AuthoringSetting, CourseDraft, CourseEditor, ImageUpload
 from training_app.content import TOPICS, export_package, load_package, render_markdown, validate_paths
 from training_app.content.schema import is_slug
 from training_app.learn import importer
 from training_app.learn.exporter import UnknownCourse, package_from_db
 from training_app.learn.models import Course, Media, Module
-from training_app.media import ImageRejected, store_image
+from training_app.media import ImageRejected, prepare_image
 from training_app.quiz.draw import draw_questions
 from training_app.quiz.models import Attempt
 from training_app.security import Role
@@ -673,13 +673,29 @@ def discard_draft(db: Session, draft: Draft, user: User, now: datetime) -> None:
 _SVG = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(svg|!DOCTYPE\s+svg)", re.IGNORECASE | re.DOTALL)
 
 
+class UploadQuotaExceeded(ImageRejected):
+    """The upload would take the user past their quota; nothing was written."""
+
+    def __init__(self, used: int, quota: int) -> None:
+        super().__init__("over_quota")
+        self.used, self.quota = used, quota
+
+
+def uploaded_bytes(db: Session, user_id: int) -> int:
+    """What this user's uploads take in the media folder, each image counted once."""
+    return db.scalar(select(func.coalesce(func.sum(ImageUpload.size_bytes), 0))
+                     .where(ImageUpload.user_id == user_id))
+
+
 def upload_image(db: Session, draft: Draft, user: User, filename: str, stream: IO[bytes], lang: str,
-                 media_dir: Path, now: datetime) -> str:
+                 media_dir: Path, now: datetime, quota: int) -> str:
     """Make an uploaded photo safe and add it to the draft's images; returns its name.
 
     Refused before anything is written: files over the size limit (read no further), SVG, anything
-    Pillow cannot verify as JPEG, PNG or WebP, and images whose header declares too many pixels.
-    The stored copy is re-encoded from the pixels, so no EXIF, GPS or XMP survives. The caller commits.
+    Pillow cannot verify as JPEG, PNG or WebP, images whose header declares too many pixels, and
+    uploads that would take the user's images past `quota` bytes (the file as sent, then the
+    re-encoded copies). The stored copy is re-encoded from the pixels, so no EXIF, GPS or XMP
+    survives. The upload is counted in the caller's transaction; the caller commits.
     """
     from training_app.media import MAX_BYTES
 
@@ -688,10 +704,22 @@ def upload_image(db: Session, draft: Draft, user: User, filename: str, stream: I
         raise ImageRejected("too_large")
     if filename.lower().endswith((".svg", ".svgz")) or _SVG.match(data[:4096]):
         raise ImageRejected("svg")
-    stored = store_image(data, media_dir)
-    name = _image_name(filename, stored.extension, draft.document, lang)
-    image = {"file": f"{stored.sha256}.{stored.extension}", "source": None, "width": stored.width,
-             "height": stored.height, "variants": list(stored.variant_widths), "uploaded": True}
+    used = uploaded_bytes(db, user.id)
+    if len(data) > quota - used:  # re-encoding seldom shrinks a photo much: spare the decoding
+        raise UploadQuotaExceeded(used, quota)
+    prepared = prepare_image(data)
+    # Lock the user's row until commit, so two uploads at once cannot both fit in the same room.
+    db.execute(select(User.id).where(User.id == user.id).with_for_update())
+    used = uploaded_bytes(db, user.id)
+    counted = db.scalar(select(ImageUpload.id).where(ImageUpload.user_id == user.id,
+                                                     ImageUpload.sha256 == prepared.sha256))
+    if counted is None:
+        if prepared.size > quota - used:
+            raise UploadQuotaExceeded(used, quota)
+        db.add(ImageUpload(user_id=user.id, sha256=prepared.sha256, size_bytes=prepared.size, uploaded_at=now))
+    name = _image_name(filename, prepared.extension, draft.document, lang)
+    image = {"file": f"{prepared.sha256}.{prepared.extension}", "source": None, "width": prepared.width,
+             "height": prepared.height, "variants": list(prepared.variant_widths), "uploaded": True}
 
     def change(document: dict[str, Any], _translated_from: dict[str, Any]) -> None:
         if lang:
@@ -700,6 +728,8 @@ def upload_image(db: Session, draft: Draft, user: User, filename: str, stream: I
             document["media"][name] = image
 
     _save(db, draft, user, now, change)
+    # Written last: a refused or conflicting save leaves nothing in the media folder.
+    prepared.store(media_dir)
     return name
 
 

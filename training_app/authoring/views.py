@@ -54,9 +54,10 @@ from training_app.authoring.forms import (
 from training_app.content import render_markdown
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
+from training_app.i18n import format_decimal
 from training_app.media import ImageRejected
 from training_app.quiz.forms import field_name
-from training_app.security import Role, deny, role_required
+from training_app.security import Role, deny, role_required, security_event
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 trainers = role_required(Role.TRAINER, Role.ADMIN)
@@ -843,7 +844,8 @@ def export_quiz(slug: str, quiz_id: str):
 def media(slug: str):
     db = get_session()
     draft = _draft_or_404(db, slug)
-    context = {"upload_form": UploadForm(formdata=None), "action_form": ActionForm(), "images": _media_list(draft)}
+    context = {"upload_form": UploadForm(formdata=None), "action_form": ActionForm(), "images": _media_list(draft),
+               "upload_room": _upload_room(services.uploaded_bytes(db, current_user.id))}
     back = url_for("authoring.media", slug=slug)
     if _is_post():
         return _save_texts(db, draft, ("media",), "authoring/media.html", back, **context)
@@ -865,10 +867,20 @@ def upload(slug: str):
     db = get_session()
     draft = _draft_or_404(db, slug)
     form = UploadForm()
+    status = 422
     if form.validate_on_submit():
         try:
             name = services.upload_image(db, draft, current_user, form.file.data.filename or "", form.file.data.stream,
-                                         form.language.data, _media_dir(), now=utcnow())
+                                         form.language.data, _media_dir(), now=utcnow(),
+                                         quota=current_app.config["UPLOAD_QUOTA_BYTES"])
+        except services.UploadQuotaExceeded as error:
+            db.rollback()
+            security_event("upload_quota_exceeded", course=slug, used=error.used, quota=error.quota)
+            room = _upload_room(error.used)
+            form.file.errors.append(_("This image does not fit in your upload allowance: %(left)s MB left of "
+                                      "%(quota)s MB. Nothing was stored. Ask an administrator to raise the "
+                                      "allowance.", left=room["left"], quota=room["quota"]))
+            status = 413
         except ImageRejected as error:
             form.file.errors.append(str(IMAGE_ERRORS[error.code]))
         except services.EditConflict:
@@ -879,8 +891,19 @@ def upload(slug: str):
             flash(_("The image %(name)s was added. Describe it in every language below.", name=name), "success")
             return redirect(url_for("authoring.media", slug=slug))
     texts, _fields, rows = _texts(draft, ("media",))
-    return _render("authoring/media.html", draft, status=422, texts=texts, rows=rows, upload_form=form,
-                   action_form=ActionForm(), images=_media_list(draft))
+    return _render("authoring/media.html", draft, status=status, texts=texts, rows=rows, upload_form=form,
+                   action_form=ActionForm(), images=_media_list(draft),
+                   upload_room=_upload_room(services.uploaded_bytes(db, current_user.id)))
+
+
+def _upload_room(used: int) -> dict[str, str]:
+    """The user's upload quota in MB, formatted: used, left and quota."""
+    quota = current_app.config["UPLOAD_QUOTA_BYTES"]
+
+    def mb(size: int) -> str:
+        return format_decimal(round(size / (1024 * 1024), 1))
+
+    return {"used": mb(used), "left": mb(max(quota - used, 0)), "quota": mb(quota)}
 
 
 # --- translations ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from training_app.bidi import bdi
 from training_app.certificates import services as certificates
 from training_app.content import ImageSource, render_markdown
 from training_app.db import get_session, utcnow
@@ -179,7 +180,7 @@ def _lesson_links(course: CourseOutline, locale: str) -> dict[int, tuple[tuple[i
         item = Markup('<li><a href="{}">{}</a>')
         return {module.id: tuple(
             (lesson.id, item.format(url_for("learn.show_lesson", slug=course.slug, lesson_slug=lesson.slug),
-                                    services.localised(lesson.texts, locale).text.title))
+                                    bdi(services.localised(lesson.texts, locale).text.title)))
             for lesson in module.lessons) for module in course.modules}
 
     return _rendered(("links", course.id, course.version, course.updated_at, locale, request.script_root), build)

@@ -55,9 +55,14 @@ def write_completions(db: Session, admin: User | None, filters: services.ReportF
     rows = learner_table(db, admin, filters, titles, today)
     if file_format == "xlsx":
         return write_xlsx(path, _("Learners"), learner_header(), rows)
-    lines = 0
+    written = 0
+
+    def counted() -> Iterator[list]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
     with path.open("w", encoding="utf-8", newline="") as handle:
-        for line in csv_rows(learner_header(), rows):
-            handle.write(line)
-            lines += 1
-    return lines - 1  # the header is not a row
+        handle.writelines(csv_rows(learner_header(), counted()))
+    return written

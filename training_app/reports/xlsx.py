@@ -12,6 +12,8 @@ from urllib.parse import quote
 import xlsxwriter
 from flask import Response, stream_with_context
 
+from training_app.bidi import isolate
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
 
@@ -52,7 +54,7 @@ def _write(worksheet, row: int, column: int, value: object, day, moment) -> None
     elif isinstance(value, date):
         worksheet.write_datetime(row, column, value, day)
     else:
-        worksheet.write_string(row, column, str(value))  # "=HYPERLINK(…)" stays text
+        worksheet.write_string(row, column, isolate(value))  # "=HYPERLINK(…)" stays text; FSI…PDI around a bidi control
 
 
 def xlsx_download(filename: str, sheet: str, header: Sequence[str],
