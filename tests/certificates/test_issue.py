@@ -4,6 +4,7 @@ import stat
 import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -142,3 +143,37 @@ def test_completion_date_is_the_enrolments(app, db, demo_course):
     assert certificate.completed_on == date(2026, 1, 31)
     assert certificate.expires_on == date(2028, 1, 31)
     assert certificate.issued_at - datetime.combine(date(2026, 1, 31), datetime.min.time(), UTC) < timedelta(days=1)
+
+
+def test_racing_issuers_insert_one_certificate_and_log_it_once(app, db, demo_course):
+    """Past the enrolment's compare-and-set, two issuers racing on one completion: the unique cycle settles
+    it, and only the one whose row was stored writes `certificate.issue` (PostgreSQL gives no rowcount)."""
+    learner = make_user(db)
+    complete(app, db, learner, demo_course)
+    db.execute(Certificate.__table__.delete())
+    db.commit()
+    engine = app.extensions["db_engine"]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def issue() -> None:
+        try:
+            with app.app_context(), Session(engine, expire_on_commit=False) as session:
+                enrolment = session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id)).one()
+                course = session.get(Course, demo_course.id)
+                barrier.wait()
+                services.issue_certificate(session, enrolment, course, datetime.now(UTC))
+                session.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    log = Path(app.config["SECURITY_LOG"])
+    before = log.read_text(encoding="utf-8").count('"certificate.issue"') if log.exists() else 0
+    threads = [threading.Thread(target=issue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _count(db) == 1
+    assert log.read_text(encoding="utf-8").count('"certificate.issue"') == before + 1

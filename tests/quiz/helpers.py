@@ -127,3 +127,78 @@ def stored_answers(db: Session, attempt: Attempt) -> dict[str, Any]:
     db.expire_all()
     return {row.question_id: row.value["answer"]
             for row in db.scalars(select(Answer).where(Answer.attempt_id == attempt.id))}
+
+
+def take_quiz(db: Session, learner, quiz, answer_of, seed: int = 1, now: datetime | None = None) -> Attempt:
+    """A submitted attempt, through the quiz services, answering each question with `answer_of(question)`.
+
+    A pass completes the course as the quiz page's submit would: call it inside an app context then.
+    """
+    from training_app.quiz import services
+
+    now = now or utcnow()
+    attempt = make_attempt(db, learner, quiz, seed=seed, now=now)
+    services.save_answers(db, attempt, {q["id"]: answer_of(q) for q in attempt.snapshot["questions"]}, now)
+    services.submit(db, attempt, now)
+    db.commit()
+    return attempt
+
+
+def publish_version(app, db: Session, folder, quiz_id: str, keys: dict[str, Any] | None = None,
+                    removed: tuple[str, ...] = (), version: int = 3) -> None:
+    """Import a newer version of the demo course whose quiz `quiz_id` has new answer keys
+    ({question id: new `correct`}) and lacks the questions in `removed`, as a trainer's package would be."""
+    import shutil
+
+    import yaml
+
+    from tests.conftest import DEMO_PACKAGE
+    from training_app.learn import importer
+
+    root = folder / "demo-course"
+    shutil.copytree(DEMO_PACKAGE, root)
+    course_yaml = root / "course.yaml"
+    course_yaml.write_text(re.sub(r"(?m)^version: \d+", f"version: {version}", course_yaml.read_text()))
+    structure = root / "quizzes" / f"{quiz_id}.yaml"
+    quiz = yaml.safe_load(structure.read_text())
+    quiz["questions"] = [question for question in quiz["questions"] if question["id"] not in removed]
+    for question in quiz["questions"]:
+        if question["id"] in (keys or {}):
+            question["correct"] = keys[question["id"]]
+    structure.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False))
+    for lang in ("en", "fr", "es"):
+        words_file = root / lang / "quizzes" / f"{quiz_id}.yaml"
+        words = yaml.safe_load(words_file.read_text())
+        for question_id in removed:
+            words["questions"].pop(question_id)
+        words_file.write_text(yaml.safe_dump(words, allow_unicode=True, sort_keys=False))
+    importer.import_paths(db, [root], app.config["MEDIA_PATH"])
+    db.commit()
+    db.expire_all()
+
+
+def passed_paperwork(db: Session, learner, course) -> None:
+    """A passed attempt at the demo course's paperwork quiz, stored as certificate tests store it (no snapshot)."""
+    from decimal import Decimal
+
+    now = utcnow()
+    db.add(Attempt(user_id=learner.id, quiz_id=quiz_of(course, "paperwork").id, number=1, seed=1, locale="en",
+                   snapshot={}, started_at=now - timedelta(minutes=5), submitted_at=now, score=Decimal("0.9"),
+                   passed=True))
+    db.commit()
+
+
+def certified_by_the_quiz(app, db: Session, course):
+    """(learner, attempt, certificate): a learner who read every lesson, passed the paperwork quiz, then took
+    check-cylinders through the quiz services with every answer right, which completed the course."""
+    from tests.certificates.helpers import read_every_lesson
+    from tests.factories import make_user
+    from training_app.certificates.models import Certificate
+
+    learner = make_user(db)
+    read_every_lesson(db, learner, course, utcnow())
+    passed_paperwork(db, learner, course)
+    with app.app_context():
+        attempt = take_quiz(db, learner, quiz_of(course, "cylinders"), right_json)
+    certificate = db.scalars(select(Certificate).where(Certificate.user_id == learner.id)).one()
+    return learner, attempt, certificate

@@ -15,6 +15,8 @@ ROUTES = [
     ("GET", "/reports/items", {**_ANALYSTS, TRAINER: 200, ADMIN: 200}),
     ("GET", "/reports/items/999999", {**_ANALYSTS, TRAINER: 404, ADMIN: 404}),
     ("POST", "/reports/items/999999/export", {**_ANALYSTS, TRAINER: 404, ADMIN: 404}),
+    ("GET", "/reports/items/999999/regrade", {**_ANALYSTS, TRAINER: 404, ADMIN: 404}),
+    ("POST", "/reports/items/999999/regrade", {**_ANALYSTS, TRAINER: 404, ADMIN: 404}),
     ("GET", "/reports/tokens", {**_ADMIN_ONLY, ADMIN: 200}),
     ("POST", "/reports/tokens", {**_ADMIN_ONLY, ADMIN: 422}),
     ("POST", "/reports/tokens/999999/revoke", {**_ADMIN_ONLY, ADMIN: 404}),

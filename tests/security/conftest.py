@@ -132,7 +132,7 @@ def public_arguments(w: World) -> dict[tuple[str, str], object]:
 #: routes open to anyone holding the value (the public verification page works by its random code)
 PUBLIC_BY_CODE = {"certificates.verify_code"}
 #: administrators edit and analyse every course by design (authoring.services.can_edit)
-ADMIN_REACHES_EVERY_COURSE = ("authoring.", "reports.item_analysis", "reports.export_items")
+ADMIN_REACHES_EVERY_COURSE = ("authoring.", "reports.item_analysis", "reports.export_items", "reports.regrade_")
 
 
 def path_for(app, rule, w: World, whose: str = "own") -> str:

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from training_app.auth.forms import LOCALE_CHOICES
 from training_app.auth.models import Organisation
+from training_app.bidi import isolate
 
 ROLES = {"learner": _l("Learner"), "trainer": _l("Trainer"), "admin": _l("Administrator")}
 COUNTRIES = {"CA": _l("Canada"), "MX": _l("Mexico"), "US": _l("United States")}
@@ -40,6 +41,7 @@ ACTIONS = {
     "course.delete_item": _l("Course item deleted"),
     "course.discard_draft": _l("Course draft discarded"),
     "certificate.revoke": _l("Certificate revoked"),
+    "quiz.regrade": _l("Quiz regraded"),
     "report.export": _l("Report exported"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
@@ -57,12 +59,12 @@ def optional_int(value: object) -> int | None:
 
 
 def organisation_label(organisation: Organisation) -> str:
-    """Country › agency › post, as every list and menu shows it."""
+    """Country › agency › post, as every list and menu shows it; each name bidi-isolated (training_app.bidi)."""
     parts = [organisation.country]
     if organisation.parent is not None:
-        parts.append(organisation.parent.code or organisation.parent.name)
-    parts.append(organisation.name if organisation.parent or not organisation.code
-                 else f"{organisation.code} — {organisation.name}")
+        parts.append(isolate(organisation.parent.code or organisation.parent.name))
+    parts.append(isolate(organisation.name) if organisation.parent or not organisation.code
+                 else f"{isolate(organisation.code)} — {isolate(organisation.name)}")
     return " › ".join(parts)
 
 

@@ -52,6 +52,9 @@ class Certificate(Base):
     #: shown on the public verification page
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: an audited quiz regrade changed whether the holder passes one of the course's quizzes; the
+    #: certificate itself is left as issued, for an administrator to review (and revoke if need be)
+    review_needed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     learner: Mapped[User] = relationship(foreign_keys=[user_id])
 

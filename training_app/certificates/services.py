@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from training_app.admin import services as audit
@@ -138,12 +138,13 @@ def issue_certificate(db: Session, enrolment: Enrolment, course: Course, now: da
     columns = {column.key: getattr(certificate, column.key) for column in Certificate.__table__.columns
                if column.key != "id" and getattr(certificate, column.key) is not None}
     insert = dialect_insert(db)
-    inserted = db.execute(insert(Certificate).values(**columns)
-                          .on_conflict_do_nothing(index_elements=["user_id", "course_id", "cycle"])).rowcount
+    db.execute(insert(Certificate).values(**columns)
+               .on_conflict_do_nothing(index_elements=["user_id", "course_id", "cycle"]))
     issued = db.scalars(select(Certificate).where(
         Certificate.user_id == enrolment.user_id, Certificate.course_id == course.id, Certificate.cycle == cycle,
     )).one()
-    if inserted:
+    # Ours if it carries our random code (the insert's rowcount is -1 on PostgreSQL, so it cannot tell).
+    if issued.code == certificate.code:
         security_event_on_commit(db, "certificate.issue", certificate_id=issued.id, holder_id=issued.user_id,
                                  course_id=course.id, cycle=cycle)
     return issued
@@ -240,10 +241,12 @@ def certificates_of(db: Session, user_id: int, today: date) -> list[Held]:
 
 
 def search(db: Session, admin: User, query: str, limit: int = 50) -> list[Certificate]:
-    """Certificates of learners in `admin`'s scope: by code, or by the learner's name or e-mail; newest first."""
+    """Certificates of learners in `admin`'s scope: by code, or by the learner's name or e-mail; those to
+    review after a regrade first, then newest first."""
+    to_review = Certificate.review_needed_at.is_not(None) & Certificate.revoked_at.is_(None)
     statement = select(Certificate).join(User, User.id == Certificate.user_id).where(
         audit.scope_filter(admin)).options(selectinload(Certificate.learner)).order_by(
-        Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)
+        case((to_review, 0), else_=1), Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)
     query = query.strip()
     if query:
         code = normalise_code(query)

@@ -357,6 +357,11 @@ def score_question(question: Question, answer: object) -> Fraction:
     return GRADERS[question["kind"]](question, canonical)
 
 
+def points_of(question: Question) -> Fraction:
+    """What the question is worth (1 unless it says `points`), exactly."""
+    return _exact(question.get("points", 1))
+
+
 def grade(questions: Sequence[Question], answers: Mapping[str, object]) -> Grade:
     """Grade an attempt: `answers` maps question ids to answers; questions without one earn 0.
 
@@ -367,7 +372,7 @@ def grade(questions: Sequence[Question], answers: Mapping[str, object]) -> Grade
     earned = possible = Fraction(0)
     for question in questions:
         fraction = score_question(question, answers.get(question["id"]))
-        points = _exact(question.get("points", 1))
+        points = points_of(question)
         earned += fraction * points
         possible += points
         results.append(QuestionResult(question["id"], fraction, fraction == 1))

@@ -38,6 +38,9 @@ class Attempt(Base):
     #: the grade as computed at submission, kept so a later change of the grader never changes a review:
     #: {"points_earned": "7/2", "points_possible": "5", "questions": {id: {"fraction": "1/2", "is_correct": false}}}
     results: Mapped[dict | None] = mapped_column(JSON)
+    #: earlier grades replaced by an audited regrade (quiz.services.regrade), oldest first:
+    #: [{"at", "actor_id", "score", "passed", "results", "keys": {question id: the answer key it replaced}}]
+    regrade_history: Mapped[list | None] = mapped_column(JSON)
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
 
@@ -52,4 +55,7 @@ class Answer(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(64))  # the question's slug in the snapshot
     value: Mapped[dict] = mapped_column(JSON)  # {"answer": normalised answer}
+    #: the number of the save that wrote this answer, counted per question by the page (quiz.js): an
+    #: autosave numbered no higher is an old request arriving late (None: saved by a client that sends none)
+    seq: Mapped[int | None] = mapped_column(Integer)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,9 @@ edit of the course never changes a past grade or review.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
+import json
 import math
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,9 +19,12 @@ from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from training_app.admin import services as audit
+from training_app.auth.models import User
+from training_app.certificates.models import Certificate
 from training_app.db import dialect_insert
 from training_app.learn import services as learn
 from training_app.learn.models import Course, Media, Module, Question, Quiz, QuizText
@@ -106,6 +112,12 @@ def quiz_in_course(db: Session, quiz_id: int) -> QuizInCourse:
     course = db.scalars(select(Course).where(Course.id == module.course_id)
                         .options(selectinload(Course.texts))).one()
     return QuizInCourse(quiz, module, course)
+
+
+def quiz_by_slugs(db: Session, course_slug: str, quiz_slug: str) -> Quiz | None:
+    """A published course's quiz, by the ids its package gives them."""
+    return db.scalars(select(Quiz).join(Module, Module.id == Quiz.module_id).join(Course, Course.id == Module.course_id)
+                      .where(Course.slug == course_slug, Quiz.slug == quiz_slug)).one_or_none()
 
 
 def own_attempt(db: Session, attempt_id: int, user_id: int) -> Attempt:
@@ -276,11 +288,22 @@ def _wait_until(quiz: Quiz, history: Sequence[Attempt]) -> datetime | None:
     return max(submitted) + timedelta(minutes=quiz.wait_minutes)
 
 
-def save_answers(db: Session, attempt: Attempt, raw_answers: Mapping[str, object], now: datetime) -> None:
-    """Check and upsert answers by (attempt, question); all or nothing. The caller commits.
+#: the highest autosave sequence number stored (the column is a 32-bit integer on PostgreSQL)
+MAX_SEQ = 2**31 - 1
+
+
+def save_answers(db: Session, attempt: Attempt, raw_answers: Mapping[str, object], now: datetime,
+                 seqs: Mapping[str, int] | None = None, *, from_page: bool = False) -> dict[str, int]:
+    """Check and upsert answers by (attempt, question); the caller commits.
 
     Raises grading.InvalidAnswer for an answer the question could not have sent, and QuizError for
-    a question outside the attempt ("unknown_question"), a submitted attempt or a passed deadline.
+    a question outside the attempt ("unknown_question"), a submitted attempt or a passed deadline;
+    then nothing is written.
+    `seqs` numbers each question's saves, as the page counts them. An autosave numbered no higher
+    than the stored answer's number is an old request arriving late: it is skipped, and returned as
+    {question id: the stored number}. A page save (`from_page`) always writes, numbered above both
+    its own number and the stored one, so that no autosave the page sent before can overwrite it.
+    An answer without a number (an older page) writes as before and keeps the stored number.
     """
     questions = {question["id"]: question for question in attempt.snapshot["questions"]}
     canonical = {}
@@ -291,13 +314,31 @@ def save_answers(db: Session, attempt: Attempt, raw_answers: Mapping[str, object
         canonical[question_id] = grading.normalise_answer(question, _prepared(question, raw))
     _hold_open(db, attempt, now)
     insert = dialect_insert(db)
+    refused = []
     for question_id, answer in canonical.items():
+        seq = (seqs or {}).get(question_id)
+        if from_page:
+            seq = seq or 1
         statement = insert(Answer).values(attempt_id=attempt.id, question_id=question_id,
-                                          value={"answer": answer}, saved_at=now)
-        db.execute(statement.on_conflict_do_update(
-            index_elements=["attempt_id", "question_id"],
-            set_={"value": statement.excluded.value, "saved_at": statement.excluded.saved_at},
-        ))
+                                          value={"answer": answer}, seq=seq, saved_at=now)
+        new = statement.excluded
+        changes = {"value": new.value, "saved_at": new.saved_at}
+        only_if = None
+        if from_page:
+            changes["seq"] = case((Answer.seq >= new.seq, Answer.seq + 1), else_=new.seq)
+        elif seq is not None:
+            # Compare-and-set in the one statement, so two racing saves cannot land out of order.
+            changes["seq"] = new.seq
+            only_if = or_(Answer.seq.is_(None), Answer.seq < new.seq)
+        written = db.execute(statement.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"], set_=changes, where=only_if,
+        ).returning(Answer.id)).first()
+        if written is None:
+            refused.append(question_id)
+    if not refused:
+        return {}
+    return dict(db.execute(select(Answer.question_id, Answer.seq)
+                           .where(Answer.attempt_id == attempt.id, Answer.question_id.in_(refused))).tuples().all())
 
 
 def _hold_open(db: Session, attempt: Attempt, now: datetime) -> None:
@@ -349,6 +390,12 @@ def _position(value: object, count: int, question_id: str) -> int:
     return number
 
 
+def saved_seqs(db: Session, attempt: Attempt) -> dict[str, int]:
+    """The sequence number of each saved answer, by question id (numbered answers only)."""
+    return dict(db.execute(select(Answer.question_id, Answer.seq)
+                           .where(Answer.attempt_id == attempt.id, Answer.seq.is_not(None))).tuples().all())
+
+
 def saved_answers(db: Session, attempt: Attempt) -> dict[str, object]:
     """The learner's latest answers, by question id; unanswered questions are absent."""
     return {answer.question_id: answer.value["answer"]
@@ -369,29 +416,258 @@ def submit(db: Session, attempt: Attempt, now: datetime) -> bool:
     if not claimed:
         db.refresh(attempt)
         return False
-    answers = {
-        answer.question_id: answer.value["answer"]
-        for answer in db.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
-        if attempt.deadline_at is None or answer.saved_at <= attempt.deadline_at
-    }
+    answers = {answer.question_id: answer.value["answer"]
+               for answer in db.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
+               if _counts(attempt, answer)}
     result = grading.grade(attempt.snapshot["questions"], answers)
     attempt.submitted_at = now
     attempt.passed = result.score >= Fraction(attempt.snapshot["pass_mark"])
-    # Floored, so a stored score never rounds up past the pass mark it missed.
-    exact = Decimal(result.score.numerator) / Decimal(result.score.denominator)
-    attempt.score = exact.quantize(Decimal("0.0001"), rounding=ROUND_FLOOR)
-    attempt.results = {
-        "points_earned": str(result.points_earned),
-        "points_possible": str(result.points_possible),
-        "questions": {item.question_id: {"fraction": str(item.fraction), "is_correct": item.is_correct}
-                      for item in result.results},
-    }
+    attempt.score = _floored(result.score)
+    attempt.results = _results(result.points_earned, result.points_possible,
+                               {item.question_id: item.fraction for item in result.results})
     db.flush()
     if attempt.passed:
         course_id = db.scalar(select(Module.course_id).join(Quiz, Quiz.module_id == Module.id)
                               .where(Quiz.id == attempt.quiz_id))
         learn.update_completion(db, attempt.user_id, learn.courses_by_ids(db, [course_id])[0], now)
     return True
+
+
+def _counts(attempt: Attempt, answer: Answer) -> bool:
+    """Whether a saved answer counts in the grade: saved by the deadline, if there is one."""
+    return attempt.deadline_at is None or answer.saved_at <= attempt.deadline_at
+
+
+def _floored(score: Fraction) -> Decimal:
+    """The score as stored: floored, so it never rounds up past the pass mark it missed."""
+    exact = Decimal(score.numerator) / Decimal(score.denominator)
+    return exact.quantize(Decimal("0.0001"), rounding=ROUND_FLOOR)
+
+
+def _results(earned: Fraction, possible: Fraction, fractions: Mapping[str, Fraction]) -> dict[str, Any]:
+    """Attempt.results: the points and each question's share of its points."""
+    return {
+        "points_earned": str(earned),
+        "points_possible": str(possible),
+        "questions": {question_id: {"fraction": str(fraction), "is_correct": fraction == 1}
+                      for question_id, fraction in fractions.items()},
+    }
+
+
+# --- regrading -----------------------------------------------------------------------------------
+
+#: the fields of a question that decide its grade; the rest (words, options, points) is what the learner saw
+ANSWER_KEY_FIELDS = ("correct", "tolerance", "scoring", "regions")
+
+
+class RegradeChanged(Exception):
+    """The grades a preview showed are no longer what applying would do (a version was published since)."""
+
+
+@dataclass(frozen=True)
+class RegradeChange:
+    """One submitted attempt whose grade the published answer keys change."""
+
+    attempt_id: int
+    user_id: int
+    number: int
+    old_score: Decimal
+    new_score: Decimal
+    was_passed: bool
+    is_passed: bool
+    #: the questions whose grade changes
+    question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Regrade:
+    """What a regrade changes (or, in a dry run, would change)."""
+
+    applied: bool
+    attempts: int  # the submitted attempts checked
+    changes: list[RegradeChange]
+    #: questions attempts showed that are no longer published or changed beyond their answer key: their grade stays
+    kept_question_ids: list[str]
+    #: the certificates of learners who pass the quiz no longer, or only now: flagged for review when applied
+    certificate_ids: list[int]
+    #: learners whose course the regrade completed (applied only: their certificate is issued as usual)
+    completions: int = 0
+
+    @property
+    def passed_to_failed(self) -> int:
+        return sum(change.was_passed and not change.is_passed for change in self.changes)
+
+    @property
+    def failed_to_passed(self) -> int:
+        return sum(change.is_passed and not change.was_passed for change in self.changes)
+
+    @property
+    def fingerprint(self) -> str:
+        """Names exactly these changes, so that applying a preview applies what it showed."""
+        rows = [(c.attempt_id, str(c.old_score), str(c.new_score), c.was_passed, c.is_passed, list(c.question_ids))
+                for c in self.changes]
+        text = json.dumps([rows, self.certificate_ids], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def regrade(db: Session, quiz: Quiz, actor: User | None, now: datetime, apply: bool,
+            expected: str | None = None) -> Regrade:
+    """Grade every submitted attempt of `quiz` again by the published answer keys; the caller commits.
+
+    Questions are matched by id across course versions and graded from the answers that counted at
+    submission, with the points and pass mark the attempt had. A question no longer published, or
+    changed beyond its answer key (another kind, options or items the attempt did not show), keeps
+    its grade. A dry run writes nothing. Applying stores the new grades, keeps the old ones (and the
+    keys they were graded by) in each attempt's regrade_history, flags for review, without changing
+    them, the certificates of learners whose pass of the quiz changed, completes the course of those
+    who pass only now, and records one "quiz.regrade" audit event. Applying again changes nothing.
+    Raises RegradeChanged, before writing, when `expected` is not the fingerprint of what it would apply.
+    """
+    if apply:
+        # A no-op write that holds the quiz's row, so that two regrades of one quiz run one after the other.
+        db.execute(update(Quiz).where(Quiz.id == quiz.id).values(pass_mark=Quiz.pass_mark)
+                   .execution_options(synchronize_session=False))
+    course = db.scalars(select(Course).join(Module, Module.course_id == Course.id)
+                        .join(Quiz, Quiz.module_id == Module.id).where(Quiz.id == quiz.id)).one()
+    published = dict(db.execute(select(Question.slug, Question.spec).where(Question.quiz_id == quiz.id)).tuples().all())
+    attempts = db.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_not(None))
+                          .order_by(Attempt.id).execution_options(populate_existing=True)).all()
+    counted: dict[int, dict[str, object]] = {attempt.id: {} for attempt in attempts}
+    by_id = {attempt.id: attempt for attempt in attempts}
+    for answer in db.scalars(select(Answer).join(Attempt, Attempt.id == Answer.attempt_id)
+                             .where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_not(None))):
+        if _counts(by_id[answer.attempt_id], answer):
+            counted[answer.attempt_id][answer.question_id] = answer.value["answer"]
+
+    changes, kept, plans = [], set(), {}
+    for attempt in attempts:
+        plan = _regraded(attempt, published, counted[attempt.id], kept)
+        if plan is not None:
+            plans[attempt.id] = plan
+            changes.append(plan[0])
+    certificate_ids = _certificates_to_review(db, course.id, attempts, changes)
+    result = Regrade(applied=apply, attempts=len(attempts), changes=changes, kept_question_ids=sorted(kept),
+                     certificate_ids=certificate_ids)
+    if not apply:
+        return result
+    if expected is not None and expected != result.fingerprint:
+        raise RegradeChanged(quiz.id)
+    for attempt_id, (change, results, snapshot, replaced_keys) in plans.items():
+        attempt = by_id[attempt_id]
+        attempt.regrade_history = [*(attempt.regrade_history or []), {
+            "at": now.isoformat(), "actor_id": actor.id if actor is not None else None,
+            "score": str(attempt.score), "passed": attempt.passed, "results": attempt.results,
+            "keys": replaced_keys,
+        }]
+        attempt.results, attempt.snapshot = results, snapshot
+        attempt.score, attempt.passed = change.new_score, change.is_passed
+    if certificate_ids:
+        db.execute(update(Certificate).where(Certificate.id.in_(certificate_ids)).values(review_needed_at=now)
+                   .execution_options(synchronize_session=False))
+    db.flush()
+    completions = _complete_new_passes(db, course.id, changes, now)
+    result = dataclasses.replace(result, completions=completions)
+    audit.record(db, actor, "quiz.regrade", target=quiz, now=now, details={
+        "course": course.slug, "version": course.version, "attempts": result.attempts,
+        "changed": len(changes), "passed_to_failed": result.passed_to_failed,
+        "failed_to_passed": result.failed_to_passed, "certificates_flagged": len(certificate_ids),
+        "certificate_ids": certificate_ids, "completions": completions,
+    })
+    return result
+
+
+def _regraded(attempt: Attempt, published: Mapping[str, Mapping[str, Any]], answers: Mapping[str, object],
+              kept: set[str]) -> tuple[RegradeChange, dict, dict, dict] | None:
+    """The attempt's change, new results, new snapshot and replaced keys; None when its grade stays.
+
+    Adds to `kept` the ids of the questions that keep their grade because the published one no longer fits.
+    """
+    questions = (attempt.snapshot or {}).get("questions")
+    stored = (attempt.results or {}).get("questions")
+    if not questions or stored is None:  # nothing to regrade from (no snapshot, or graded before results were kept)
+        return None
+    fractions, shown, replaced = {}, [], {}
+    for question in questions:
+        question_id = question["id"]
+        rekeyed = _with_published_key(question, published.get(question_id))
+        old = Fraction(stored[question_id]["fraction"]) if question_id in stored else None
+        if rekeyed is None:
+            kept.add(question_id)
+            fractions[question_id] = old if old is not None else grading.score_question(
+                question, answers.get(question_id))
+            shown.append(question)
+            continue
+        fractions[question_id] = grading.score_question(rekeyed, answers.get(question_id))
+        shown.append(rekeyed)
+        old_key = {field: question[field] for field in ANSWER_KEY_FIELDS if field in question}
+        if old_key != {field: rekeyed[field] for field in ANSWER_KEY_FIELDS if field in rekeyed}:
+            replaced[question_id] = old_key
+    moved = tuple(question_id for question_id, fraction in fractions.items()
+                  if str(fraction) != stored.get(question_id, {}).get("fraction"))
+    if not moved:
+        return None
+    earned = sum((fractions[q["id"]] * grading.points_of(q) for q in questions), Fraction(0))
+    possible = sum((grading.points_of(q) for q in questions), Fraction(0))
+    score = earned / possible
+    change = RegradeChange(
+        attempt_id=attempt.id, user_id=attempt.user_id, number=attempt.number,
+        old_score=Decimal(attempt.score), new_score=_floored(score), was_passed=bool(attempt.passed),
+        is_passed=score >= Fraction(attempt.snapshot["pass_mark"]), question_ids=moved,
+    )
+    return change, _results(earned, possible, fractions), {**attempt.snapshot, "questions": shown}, replaced
+
+
+def _with_published_key(shown: Mapping[str, Any], spec: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The question as the attempt showed it, with the published question's answer key; None if that no longer fits."""
+    if spec is None or spec["kind"] != shown["kind"]:
+        return None
+    kind, correct = spec["kind"], spec.get("correct")
+    ids = set(correct) if isinstance(correct, (list, dict)) else {correct}
+    if kind in ("single_choice", "multiple_response", "image_choice"):
+        fits = ids <= set(shown["choices"])
+    elif kind == "matching":
+        fits = ids <= set(shown["items"]) and set(correct.values()) <= set(shown["targets"])
+    elif kind == "ordering":
+        fits = sorted(correct) == sorted(shown["correct"])
+    elif kind == "hotspot":
+        fits = {region["id"] for region in spec["regions"]} <= {region["id"] for region in shown["regions"]}
+    else:
+        fits = True
+    if not fits:
+        return None
+    rekeyed = copy.deepcopy(dict(shown))
+    for field in ANSWER_KEY_FIELDS:
+        if field in spec:
+            rekeyed[field] = copy.deepcopy(spec[field])
+        else:
+            rekeyed.pop(field, None)
+    return rekeyed
+
+
+def _certificates_to_review(db: Session, course_id: int, attempts: Sequence[Attempt],
+                            changes: Sequence[RegradeChange]) -> list[int]:
+    """The unrevoked certificates, for the quiz's course, of the learners whose pass of the quiz changes."""
+    new_pass = {change.attempt_id: change.is_passed for change in changes}
+    before: dict[int, bool] = {}
+    after: dict[int, bool] = {}
+    for attempt in attempts:
+        before[attempt.user_id] = before.get(attempt.user_id, False) or bool(attempt.passed)
+        after[attempt.user_id] = after.get(attempt.user_id, False) or new_pass.get(attempt.id, bool(attempt.passed))
+    users = [user_id for user_id in before if before[user_id] != after[user_id]]
+    if not users:
+        return []
+    return list(db.scalars(select(Certificate.id).where(
+        Certificate.user_id.in_(users), Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
+    ).order_by(Certificate.id)))
+
+
+def _complete_new_passes(db: Session, course_id: int, changes: Sequence[RegradeChange], now: datetime) -> int:
+    """Complete the course of each learner the regrade made pass (as a passing submit would); how many it did."""
+    users = {change.user_id for change in changes if change.is_passed and not change.was_passed}
+    if not users:
+        return 0
+    outline = learn.courses_by_ids(db, [course_id])[0]
+    return sum(learn.update_completion(db, user_id, outline, now) for user_id in sorted(users))
 
 
 # --- summaries ---------------------------------------------------------------------------------

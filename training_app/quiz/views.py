@@ -19,7 +19,7 @@ from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.learn import services as learn
 from training_app.quiz import grading, services
-from training_app.quiz.forms import AnswersForm, field_name
+from training_app.quiz.forms import AnswersForm, field_name, seq_name
 from training_app.quiz.models import Attempt
 from training_app.security import deny
 
@@ -76,7 +76,7 @@ def show_attempt(attempt_id: int):
     if not 1 <= page <= len(services.pages(attempt.snapshot)) + 1:
         abort(404)
     form = AnswersForm.for_attempt(attempt.snapshot)
-    return _render_attempt(attempt, page, services.saved_answers(db, attempt), form)
+    return _render_attempt(db, attempt, page, services.saved_answers(db, attempt), form)
 
 
 @bp.post("/attempts/<int:attempt_id>/answers")
@@ -90,12 +90,13 @@ def save_answers(attempt_id: int):
         return render_template("errors/error.html", status=400,
                                message=_("This page of the quiz does not exist. Go back to the quiz and try again.")
                                ), 400
-    raw = form.raw_answers(pages[form.page.data - 1])
+    questions = pages[form.page.data - 1]
+    raw = form.raw_answers(questions)
     try:
-        services.save_answers(db, attempt, raw, utcnow())
+        services.save_answers(db, attempt, raw, utcnow(), form.seqs(questions), from_page=True)
     except grading.InvalidAnswer as error:
         answers = {**services.saved_answers(db, attempt), **_typed_numbers(attempt, raw)}
-        return _render_attempt(attempt, form.page.data, answers, form,
+        return _render_attempt(db, attempt, form.page.data, answers, form,
                                errors={error.question_id: str(ERRORS[error.code])}), 422
     except services.QuizError as error:
         flash(_error_message(error, utcnow()), "error")
@@ -107,21 +108,34 @@ def save_answers(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/autosave")
 @login_required
 def autosave(attempt_id: int):
-    """JSON {"answers": {question id: answer}}, sent by quiz.js at every change."""
+    """JSON {"answers": {question id: answer}, "seq": {question id: number}}, sent by quiz.js at every change.
+
+    An answer whose number is not above the stored one's is an old request arriving late: it is not
+    saved, and the answer is 409 {"code": "stale", "stale": {question id: stored number}}, which quiz.js
+    handles without a word to the learner. Without "seq" (an older page) every answer is saved.
+    """
     db = get_session()
     attempt = _attempt_or_404(db, attempt_id)
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) or not _valid_seqs(body.get("seq")):
         return jsonify(code="malformed", error=str(ERRORS["malformed"])), 400
     try:
-        services.save_answers(db, attempt, body["answers"], utcnow())
+        stale = services.save_answers(db, attempt, body["answers"], utcnow(), body.get("seq"))
     except grading.InvalidAnswer as error:
         return jsonify(code=error.code, question_id=error.question_id, error=str(ERRORS[error.code])), 422
     except services.QuizError as error:
         status = 422 if error.code == "unknown_question" else 409  # 409: the attempt is closed to answers
         return jsonify(code=error.code, question_id=error.question_id, error=_error_message(error, utcnow())), status
     db.commit()
+    if stale:
+        return jsonify(code="stale", stale=stale), 409
     return jsonify(saved=True)
+
+
+def _valid_seqs(seqs: object) -> bool:
+    """None, or {question id: a whole number from 1 to services.MAX_SEQ}."""
+    return seqs is None or (isinstance(seqs, dict) and all(
+        type(seq) is int and 1 <= seq <= services.MAX_SEQ for seq in seqs.values()))
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -169,12 +183,13 @@ def _attempt_or_404(db, attempt_id: int) -> Attempt:
         deny("not_own_attempt", attempt_id=attempt_id)
 
 
-def _render_attempt(attempt: Attempt, page: int, answers: dict, form: AnswersForm, errors: dict | None = None):
+def _render_attempt(db, attempt: Attempt, page: int, answers: dict, form: AnswersForm, errors: dict | None = None):
     pages = services.pages(attempt.snapshot)
     now = utcnow()
     return render_template(
         "quiz/attempt_show.html", attempt=attempt, snapshot=attempt.snapshot, pages=pages, page=page,
         questions=pages[page - 1] if page <= len(pages) else [], answers=answers, errors=errors or {},
+        seqs=services.saved_seqs(db, attempt), seq_name=seq_name,
         form=form, submit_form=ActionForm(), is_overdue=services.is_overdue(attempt, now),
         time_left=_time_left(attempt.deadline_at, now), **_helpers(attempt),
     )

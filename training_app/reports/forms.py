@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from training_app.admin.forms import COUNTRIES, optional_int, options, organisation_label
@@ -99,6 +99,12 @@ class CompletionExportForm(CompletionFilterForm):
 
 class ItemExportForm(FlaskForm):
     format = RadioField(_l("Format"), choices=options(list(FORMATS.items())), default="csv")
+
+
+class RegradeForm(FlaskForm):
+    """Apply the regrade a preview showed: `fingerprint` names exactly what it showed."""
+
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 class TokenForm(FlaskForm):

@@ -20,6 +20,7 @@ from training_app.db import get_session, utcnow
 from training_app.exports import csv_download
 from training_app.forms import ActionForm
 from training_app.i18n import format_percent
+from training_app.quiz import services as quizzes
 from training_app.reports import services, tables
 from training_app.reports.charts import Bar, bar_chart
 from training_app.reports.forms import (
@@ -29,6 +30,7 @@ from training_app.reports.forms import (
     CompletionExportForm,
     CompletionFilterForm,
     ItemExportForm,
+    RegradeForm,
     TokenForm,
 )
 from training_app.reports.xlsx import xlsx_download
@@ -303,6 +305,48 @@ def export_items(quiz_id: int):
                          helpers["answer"](item, stats.wrong_answer), stats.wrong_count, _("Yes") if harder else ""])
     name = _("item-analysis-%(quiz)s-%(date)s", quiz=quiz.slug, date=_today().isoformat())
     return _download(name, _("Item analysis"), header, lambda: rows, file_format)
+
+
+# --- Regrade after a change of answer key (RELIABILITY.md Q-7) ---------------------------------------
+
+@bp.get("/items/<int:quiz_id>/regrade")
+@analysts
+def regrade_preview(quiz_id: int):
+    """What a regrade by the published answer keys would change; nothing is written."""
+    quiz = _quiz_or_404(quiz_id)
+    result = quizzes.regrade(get_session(), quiz, _user(), utcnow(), apply=False)
+    return _regrade_page(quiz, result, RegradeForm(fingerprint=result.fingerprint))
+
+
+@bp.post("/items/<int:quiz_id>/regrade")
+@analysts
+def regrade_apply(quiz_id: int):
+    """Apply the regrade the preview showed; if it would now change something else, show that instead."""
+    quiz = _quiz_or_404(quiz_id)
+    form = RegradeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        result = quizzes.regrade(db, quiz, _user(), utcnow(), apply=True, expected=form.fingerprint.data)
+    except quizzes.RegradeChanged:
+        db.rollback()
+        flash(_("The grades to change are no longer those of the preview: a version was published or someone "
+                "regraded meanwhile. Check this preview, then apply it again."), "error")
+        result = quizzes.regrade(db, quiz, _user(), utcnow(), apply=False)
+        return _regrade_page(quiz, result, RegradeForm(formdata=None, fingerprint=result.fingerprint)), 409
+    db.commit()
+    flash(ngettext("%(num)d attempt regraded.", "%(num)d attempts regraded.", len(result.changes)), "success")
+    if result.certificate_ids:
+        flash(ngettext("%(num)d certificate is flagged for an administrator to review.",
+                       "%(num)d certificates are flagged for an administrator to review.",
+                       len(result.certificate_ids)), "info")
+    return redirect(url_for("reports.item_analysis", quiz_id=quiz.id))
+
+
+def _regrade_page(quiz, result: quizzes.Regrade, form: RegradeForm):
+    return render_template("reports/regrade.html", quiz=quiz, quiz_title=_quiz_title(quiz), result=result,
+                           form=form, percent=lambda score: format_percent(quizzes.floor_percent(score)))
 
 
 # --- API tokens --------------------------------------------------------------------------------------

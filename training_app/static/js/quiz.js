@@ -45,6 +45,29 @@
     return checked.length ? checked[0].value : null;
   }
 
+  // Each question's saves are numbered (its hidden seq_ input holds the next number, and the form posts
+  // it too), so the server keeps the newer answer when an older request arrives late.
+  function nextSeq(id) {
+    var input = form.elements["seq_" + id];
+    if (!input) return null;
+    var seq = Number(input.value) || 1;
+    input.value = seq + 1;
+    return seq;
+  }
+
+  // The server refused a save as not newer than the answer it holds (409 "stale"): another tab, or this
+  // page before a "Save and next" it came back to, numbered a save as high. Count on from the server's
+  // number and send again what this page shows, quietly: the last change wins, as it always did.
+  function catchUp(stored) {
+    Object.keys(stored || {}).forEach(function (id) {
+      var input = form.elements["seq_" + id];
+      var fieldset = form.querySelector('[data-question="' + id + '"]');
+      if (!input || !fieldset) return;
+      input.value = Math.max(Number(input.value) || 1, stored[id] + 1);
+      if (!(id in pending)) pending[id] = answerOf(fieldset);
+    });
+  }
+
   function queue(fieldset) {
     if (stopped) return;
     pending[fieldset.getAttribute("data-question")] = answerOf(fieldset);
@@ -62,19 +85,28 @@
     if (sending || stopped || !Object.keys(pending).length) return;
     sending = pending;
     pending = {};
+    var seqs = {};
+    Object.keys(sending).forEach(function (id) {
+      var seq = nextSeq(id);
+      if (seq) seqs[id] = seq;
+    });
     say("saving");
     fetch(form.getAttribute("data-autosave"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json",
                  "X-CSRFToken": token ? token.content : "" },
-      body: JSON.stringify({ answers: sending })
+      body: JSON.stringify({ answers: sending, seq: seqs })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         var sent = sending;
         sending = null;
         if (response.ok) {
           retryDelay = 0;
+          say("saved");
+        } else if (response.status === 409 && body.code === "stale") {
+          retryDelay = 0;
+          catchUp(body.stale);
           say("saved");
         } else if (response.status === 409) {
           stopped = true; // submitted, or the time is up: nothing more can be saved
