@@ -19,8 +19,10 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD
+from tests.smtp_server import Inbox, smtp_server
 from training_app import create_app
 from training_app.db import Base, make_engine, upgrade_schema
+from training_app.mail import wait_for_senders
 from training_app.models import import_all
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -76,6 +78,7 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
     })
     app.test_client_class = FormClient
     yield app
+    wait_for_senders(app)  # a mail sent in the background must not use the engine after it is disposed
     app.extensions["db_engine"].dispose()
 
 
@@ -111,6 +114,14 @@ class FormClient(FlaskClient):
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):
         return self.post(url, data={**(data or {}), "csrf_token": self.csrf_token()}, **kwargs)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, str]]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd): its inbox, and its smtp:// URL for SMTP_URL."""
+    inbox = Inbox()
+    with smtp_server(inbox) as url:
+        yield inbox, url
 
 
 DEMO_PACKAGE = Path(__file__).parent / "fixtures" / "packages" / "demo-course"

@@ -141,5 +141,8 @@ def _init_error_pages(app: Flask) -> None:
     def unexpected(error: Exception):
         incident = uuid.uuid4().hex[:12]
         log.exception("unhandled error, incident %s", incident)
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()  # a failed commit leaves it unusable, and the page asks it who is signed in
         return render_template("errors/error.html", status=500, incident=incident,
                                message=_("Something went wrong on our side.")), 500

@@ -88,6 +88,11 @@ def create_user(email: str, password: str | None, role: str, name: str | None, c
 
 _CLI_ERRORS = {
     "password_too_short": "The password must have at least 12 characters.",
+    "password_common": "The password is too common: a frequent or leaked password, word or name, perhaps with "
+                       "digits or symbols added at the end.",
+    "password_site_word": "The password contains a word anyone could guess here (customs, douane, aduana, CITES, "
+                          "wildlife, password…).",
+    "password_personal": "The password contains the person's name, e-mail or organisation.",
     "email_taken": "An account with this e-mail already exists.",
     "unknown_agency": "No agency of that country matches --agency.",
 }
@@ -294,6 +299,28 @@ def send_reminders(base_url: str | None) -> None:
         raise SystemExit(1)
 
 
+@main.command("send-mail")
+def send_queued_mail() -> None:
+    """Send the queued e-mails that are due (invitations, set-password links), retrying failed ones.
+
+    Run it every minute (cron or the systemd timer in deploy/). Two runs at once, or a run beside the web
+    processes' own sending, are safe: each mail is claimed by a compare-and-set before it goes out.
+    Exits 1 if a mail failed; it is retried later with backoff, up to mail.MAX_ATTEMPTS tries.
+    """
+    from training_app import mail
+    from training_app.db import utcnow
+
+    app = _app()
+    with app.extensions["db_sessionmaker"]() as db:
+        counts = mail.send_queued(db, app.config)
+        deleted = mail.delete_old_mails(db, utcnow())
+        db.commit()
+    click.echo(f"Sent {counts['sent']} mail(s); {counts['retry']} to retry, {counts['failed']} given up; "
+               f"{deleted} old mail(s) deleted.")
+    if counts["retry"] or counts["failed"]:
+        raise SystemExit(1)
+
+
 @main.command("revoke-certificate")
 @click.argument("code")
 @click.option("--reason", required=True, help="Why; shown on the public verification page.")
@@ -320,6 +347,47 @@ _REVOKE_ERRORS = {
     "bad_reason": "Give a reason of at most 500 characters.",
     "already_revoked": "This certificate is already revoked.",
 }
+
+
+@main.command("regrade")
+@click.option("--course", "slug", required=True, help="The course's id (slug).")
+@click.option("--quiz", "quiz_id", required=True, help="The quiz's id in the course package.")
+@click.option("--apply", is_flag=True, help="Store the new grades (default: print them and change nothing).")
+def regrade(slug: str, quiz_id: str, apply: bool) -> None:
+    """Grade a quiz's submitted attempts again by its published answer keys (a dry run unless --apply)."""
+    from training_app.db import get_session, utcnow
+    from training_app.quiz import services
+
+    app = _app()
+    with app.app_context():
+        db = get_session()
+        quiz = services.quiz_by_slugs(db, slug, quiz_id)
+        if quiz is None:
+            raise click.ClickException(f"No quiz {quiz_id!r} in a published course {slug!r}.")
+        result = services.regrade(db, quiz, None, utcnow(), apply=apply)
+        yes_no = {True: "yes", False: "no"}
+        rows = [("attempt", "learner", "try", "score before", "score after", "passed before", "passed after",
+                 "questions")]
+        rows += [(str(c.attempt_id), str(c.user_id), str(c.number), f"{c.old_score:.4f}", f"{c.new_score:.4f}",
+                  yes_no[c.was_passed], yes_no[c.is_passed], ", ".join(c.question_ids)) for c in result.changes]
+        if result.changes:
+            widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+            for row in rows:
+                click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                           + "  " + row[-1])
+        if result.kept_question_ids:
+            click.echo("Kept at their old grade (no longer published, or changed beyond the answer key): "
+                       + ", ".join(result.kept_question_ids))
+        verb, flag = ("changed", "flagged") if apply else ("would change", "would be flagged")
+        click.echo(f"{len(result.changes)} of {result.attempts} submitted attempt(s) {verb}: "
+                   f"{result.passed_to_failed} from passed to failed, {result.failed_to_passed} from failed to passed.")
+        ids = "".join(f" (ids {', '.join(map(str, result.certificate_ids))})" if result.certificate_ids else "")
+        click.echo(f"{len(result.certificate_ids)} certificate(s) {flag} for review{ids}.")
+        if apply:
+            click.echo(f"{result.completions} course completion(s) recorded.")
+            db.commit()
+        else:
+            click.echo("Nothing was changed. Run again with --apply to store the new grades.")
 
 
 @main.command("import-questions")

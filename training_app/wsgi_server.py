@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from training_app import mail
+
 
 class _Server(BaseApplication):
     def __init__(self, app: Flask, options: dict) -> None:
@@ -30,4 +32,6 @@ def run(app: Flask, host: str, port: int, workers: int) -> None:
         "timeout": 60,
         "accesslog": "-",
         "post_fork": lambda _server, _worker: app.extensions["db_engine"].dispose(close=False),
+        # A stopping worker lets the mails it is sending in the background go out first (systemd allows 60 s).
+        "worker_exit": lambda _server, _worker: mail.wait_for_senders(app),
     }).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -10,8 +11,11 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.factories import make_user
+from training_app import mail
 from training_app.auth.models import Organisation, User
 from training_app.security import Role
 
@@ -34,6 +38,8 @@ def make_admin(db: Session, country: str | None = None, organisation: Organisati
 
 
 def outbox(app: Flask) -> list[EmailMessage]:
+    """The mails written so far (SMTP_URL unset), once the app's background senders are done."""
+    mail.wait_for_senders(app)
     folder = Path(app.config["INSTANCE_PATH"]) / "outbox"
     files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.is_dir() else []
     return [message_from_bytes(path.read_bytes(), policy=default) for path in files]
@@ -46,3 +52,13 @@ def link_in(message: EmailMessage) -> str:
 
 def csv_file(*lines: str, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n").encode()
+
+
+def import_file(client, data: bytes):
+    """Check then apply an import file, as an administrator's browser does; the apply request's response."""
+    # Encoded here: the test client spools a large body to a temporary file it never closes.
+    boundary, body = encode_multipart({"csrf_token": client.csrf_token(),
+                                       "file": FileStorage(io.BytesIO(data), "accounts.csv")})
+    page = client.post("/admin/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    token = re.search(r"/admin/import/([\w-]+)/apply", page.get_data(as_text=True)).group(1)
+    return client.post_form(f"/admin/import/{token}/apply")

@@ -4,13 +4,9 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, timedelta
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -89,29 +85,6 @@ def test_revoke_certificate_command(app, db, demo_course):
     assert again.exit_code == 1 and "already revoked" in again.output
     unknown = CliRunner().invoke(main, ["revoke-certificate", "nope", "--reason", "x"], env=env)
     assert unknown.exit_code == 1
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, str]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, f"smtp://127.0.0.1:{port}"
-    controller.stop()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from flask import url_for
 from sqlalchemy import select, text
 
@@ -154,6 +155,24 @@ def test_A8_a_set_password_link_works_once_and_expires(client, db):
     assert client.post_form(f"/password/reset/{token}", new).status_code == 400
     assert client.post_form(f"/password/reset/{old}", new).status_code == 400
 
+
+
+@pytest.mark.parametrize(("age", "valid"), [(timedelta(days=6), True),
+                                            (accounts.INVITATION_LIFETIME + timedelta(seconds=1), False)],
+                         ids=["six-days-old", "seven-days-and-a-second-old"])
+def test_A8_an_invitation_link_lasts_seven_days_and_works_once(client, db, age, valid):
+    from training_app.admin import services as admin
+
+    inviter = make_user(db, role=Role.ADMIN)
+    user, token = admin.invite_user(db, inviter, email="invited@example.org", name="Invited Officer",
+                                    role=Role.LEARNER, locale="en", organisation_id=None, now=utcnow() - age)
+    db.commit()
+    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    assert client.post_form(f"/password/reset/{token}", new).status_code == (302 if valid else 400)
+    assert client.post_form(f"/password/reset/{token}", new).status_code == 400  # used, or expired
+    client.post_form("/logout")
+    login = client.post_form("/login", {"email": user.email, "password": new["password"]})
+    assert login.status_code == (302 if valid else 401)
 
 def test_A9_reset_tokens_are_hashed_at_rest_and_links_ignore_a_forged_host(database_url, tmp_path, db):
     user = make_user(db)

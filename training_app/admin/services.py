@@ -359,7 +359,7 @@ def _check_organisation(db: Session, admin: User, organisation_id: int | None) -
 
 def invite_user(db: Session, admin: User, *, email: str, name: str, role: Role, locale: str,
                 organisation_id: int | None, now: datetime) -> tuple[User, str]:
-    """Create an account with an unknown password and a set-password token. The caller commits, then mails."""
+    """Create an account with an unknown password and a set-password token. The caller queues the mail, commits."""
     if role == Role.ADMIN:
         raise AdminError("admin_role")  # administrators are made with change_role, which sets their scope
     organisation = _check_organisation(db, admin, organisation_id)
@@ -368,7 +368,7 @@ def invite_user(db: Session, admin: User, *, email: str, name: str, role: Role, 
                                     locale=locale, organisation=organisation)
     except accounts.AccountError as error:
         raise AdminError(error.code) from None
-    token = accounts.create_reset_token(db, user, now)
+    token = accounts.create_reset_token(db, user, now, lifetime=accounts.INVITATION_LIFETIME)
     record(db, admin, "user.create", target=user, details={"role": user.role}, now=now)
     return user, token
 
@@ -441,11 +441,12 @@ def reactivate(db: Session, admin: User, user: User, now: datetime) -> None:
 
 
 def password_link(db: Session, admin: User, user: User, *, invitation: bool, now: datetime) -> str:
-    """A set-password token for an active user, as an invitation or a reset. The caller commits, then mails."""
+    """A set-password token for an active user, as an invitation or a reset. The caller queues the mail, commits."""
     _check_manageable(db, admin, user)
     if not user.is_active:
         raise AdminError("inactive")
-    token = accounts.create_reset_token(db, user, now)
+    token = accounts.create_reset_token(
+        db, user, now, lifetime=accounts.INVITATION_LIFETIME if invitation else accounts.RESET_TOKEN_LIFETIME)
     record(db, admin, "user.invitation_resend" if invitation else "user.password_reset", target=user, now=now)
     return token
 
@@ -645,7 +646,8 @@ class _Planner:
 def apply_import(db: Session, admin: User, data: bytes, now: datetime) -> tuple[ImportPlan, list[tuple[User, str]]]:
     """Create and update every row, or nobody if any row is rejected (AdminError "rows_rejected").
 
-    Returns the plan and (user, set-password token) for each created user. The caller commits, then mails.
+    Returns the plan and (user, set-password token) for each created user. The caller queues the
+    invitations in the same transaction, then commits.
     """
     plan = plan_import(db, admin, data)
     if plan.rejected:
@@ -675,7 +677,8 @@ def apply_import(db: Session, admin: User, data: bytes, now: datetime) -> tuple[
             record(db, admin, action, target=row.user, details={**details, "import": True}, now=now)
     record(db, admin, "users.import", now=now, details={
         "created": plan.count("create"), "updated": plan.count("update"), "unchanged": plan.count("unchanged")})
-    invitations = [(user, accounts.create_reset_token(db, user, now)) for user in created]
+    invitations = [(user, accounts.create_reset_token(db, user, now, lifetime=accounts.INVITATION_LIFETIME))
+                   for user in created]
     return plan, invitations
 
 

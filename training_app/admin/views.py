@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from training_app import mail
 from training_app.admin import services
 from training_app.admin.forms import (
     ACTIONS,
@@ -35,10 +35,11 @@ from training_app.admin.forms import (
 )
 from training_app.auth import services as accounts
 from training_app.auth.models import AGENCY_KINDS, POST_KINDS, Organisation, User
+from training_app.bidi import isolate
 from training_app.db import get_session, utcnow
 from training_app.exports import csv_download
 from training_app.forms import ActionForm
-from training_app.mail import send_mail
+from training_app.mail_models import OutgoingMail
 from training_app.security import Role, deny, role_required
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,11 @@ OUTCOMES = {"create": _l("Create"), "update": _l("Update"), "unchanged": _l("No 
 FIELDS = {"name": _l("Full name"), "role": _l("Role"), "locale": _l("Preferred language"),
           "organisation": _l("Organisation")}
 TARGETS = {"user": _l("Account"), "organisation": _l("Organisation"), "course": _l("Course"),
-           "certificate": _l("Certificate")}
+           "certificate": _l("Certificate"), "quiz": _l("Quiz")}
 #: rows of a dry run shown in full; beyond it only rejected rows are listed
 PLAN_ROWS_SHOWN = 1000
+#: the kinds of queued mail an administrator causes; the account's page says if the last one was not delivered
+INVITATION, PASSWORD_RESET = "invitation", "password_reset"
 
 
 def _admin() -> User:
@@ -136,45 +139,49 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
     return organisation
 
 
-def _send(user: User, subject: Callable[[], str], body: Callable[[], str]) -> bool:
-    """Mail a user in their language; False (logged, never raised) if the mail server refused."""
+def _queue(db, user: User, kind: str, lifetime: timedelta, subject: Callable[[], str], body: Callable[[], str],
+           now: datetime) -> OutgoingMail:
+    """Queue a mail to a user in their language, in the request's transaction: it leaves only if that commits."""
     with force_locale(user.locale):
-        try:
-            send_mail(current_app.config, user.email, subject(), body())
-        except (OSError, smtplib.SMTPException):
-            log.exception("mail to user %s failed", user.id)
-            return False
-    return True
+        return mail.queue_mail(db, current_app.config, to=user.email, subject=subject(), body=body(), kind=kind,
+                               user_id=user.id, now=now, expires_at=now + lifetime)
+
+
+def _send_soon(queued: Sequence[OutgoingMail]) -> None:
+    """After the commit: send these from a background thread (`training-app send-mail` retries failures)."""
+    mail.send_soon(current_app._get_current_object(), [m.id for m in queued])
+
+
+def _days() -> int:
+    return accounts.INVITATION_LIFETIME.days
 
 
 def _hours() -> int:
     return int(accounts.RESET_TOKEN_LIFETIME.total_seconds() // 3600)
 
 
-def _invite(user: User, token: str) -> bool:
+def _invite(db, user: User, token: str, now: datetime) -> OutgoingMail:
     link = url_for("auth.reset_password", token=token, _external=True)
-    return _send(user, lambda: _("Your account on Green Customs Training"), lambda: ngettext(
-        "An account was created for you on Green Customs Training. Open this link within %(num)d hour to "
+    return _queue(db, user, INVITATION, accounts.INVITATION_LIFETIME,
+                  lambda: _("Your account on Green Customs Training"), lambda: ngettext(
+        "An account was created for you on Green Customs Training. Open this link within %(num)d day to "
         "choose your password:\n\n%(link)s\n\nThen sign in with this e-mail address. If the link has expired, "
         "use “Forgot your password?” on the sign-in page.",
-        "An account was created for you on Green Customs Training. Open this link within %(num)d hours to "
+        "An account was created for you on Green Customs Training. Open this link within %(num)d days to "
         "choose your password:\n\n%(link)s\n\nThen sign in with this e-mail address. If the link has expired, "
         "use “Forgot your password?” on the sign-in page.",
-        _hours(), link=link))
+        _days(), link=link), now)
 
 
-def _reset(user: User, token: str) -> bool:
+def _reset(db, user: User, token: str, now: datetime) -> OutgoingMail:
     link = url_for("auth.reset_password", token=token, _external=True)
-    return _send(user, lambda: _("Reset your password"), lambda: ngettext(
+    return _queue(db, user, PASSWORD_RESET, accounts.RESET_TOKEN_LIFETIME,
+                  lambda: _("Reset your password"), lambda: ngettext(
         "An administrator asked for your password to be reset. Open this link within %(num)d hour to choose "
         "a new password:\n\n%(link)s",
         "An administrator asked for your password to be reset. Open this link within %(num)d hours to choose "
         "a new password:\n\n%(link)s",
-        _hours(), link=link))
-
-
-def _mail_failed() -> None:
-    flash(_("The e-mail could not be sent. Try again later with “Send the invitation again”."), "error")
+        _hours(), link=link), now)
 
 
 # --- Users -------------------------------------------------------------------------------------------
@@ -243,20 +250,19 @@ def create_user():
                                             allow_none=not services.is_scoped(admin))
     if not form.validate_on_submit():
         return render_template("admin/user_new.html", form=form), 422 if form.is_submitted() else 200
+    now = utcnow()
     try:
         user, token = services.invite_user(
             db, admin, email=form.email.data, name=form.name.data, role=Role(form.role.data),
-            locale=form.locale.data, organisation_id=form.organisation.data, now=utcnow())
+            locale=form.locale.data, organisation_id=form.organisation.data, now=now)
     except services.AdminError as error:
         field = form.email if error.code == "email_taken" else form.organisation
         field.errors = [*field.errors, _error(error)]
         return render_template("admin/user_new.html", form=form), 422
+    queued = _invite(db, user, token, now)
     db.commit()
-    if _invite(user, token):
-        flash(_("The account of %(name)s is created and an invitation is on its way.", name=user.name),
-              "success")
-    else:
-        _mail_failed()
+    _send_soon([queued])
+    flash(_("The account of %(name)s is created and an invitation is on its way.", name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -265,7 +271,9 @@ def _render_user(user: User, form: UserEditForm, role_form: RoleForm, status: in
     scope = db.get(Organisation, user.scope_organisation_id) if user.scope_organisation_id else None
     scope_label = organisation_label(scope) if scope else COUNTRIES.get(user.scope_country)
     return render_template("admin/user_show.html", user=user, form=form, role_form=role_form, scope_label=scope_label,
-                           action_form=ActionForm(), history=services.user_history(db, user.id), **_labels()), status
+                           action_form=ActionForm(), history=services.user_history(db, user.id),
+                           last_mail=mail.latest_mail(db, user.id, (INVITATION, PASSWORD_RESET)),
+                           **_labels()), status
 
 
 def _edit_form(db, admin: User, user: User | None = None) -> UserEditForm:
@@ -299,7 +307,7 @@ def show_user(user_id: int):
         form.organisation.errors = [*form.organisation.errors, _error(error)]
         return _render_user(user, form, role_form, 422)
     db.commit()
-    flash(_("The account of %(name)s is saved.", name=user.name), "success")
+    flash(_("The account of %(name)s is saved.", name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -321,7 +329,7 @@ def change_role(user_id: int):
         return _render_user(user, _edit_form(db, admin, user), role_form, 422)
     db.commit()
     if changed:
-        flash(_("%(name)s is now: %(role)s.", name=user.name, role=ROLES[user.role]), "success")
+        flash(_("%(name)s is now: %(role)s.", name=isolate(user.name), role=ROLES[user.role]), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -346,7 +354,7 @@ def deactivate_user(user_id: int):
     user, done = _user_action(user_id, services.deactivate)
     if done:
         flash(_("%(name)s can no longer sign in and was signed out. Their training records are kept.",
-                name=user.name), "success")
+                name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -355,33 +363,29 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     user, done = _user_action(user_id, services.reactivate)
     if done:
-        flash(_("%(name)s can sign in again.", name=user.name), "success")
+        flash(_("%(name)s can sign in again.", name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/password-reset")
 @admin_only
 def reset_password(user_id: int):
-    user, token = _user_action(
-        user_id, lambda db, admin, user, now: services.password_link(db, admin, user, invitation=False, now=now))
-    if token:
-        if _reset(user, token):
-            flash(_("A link to reset the password was sent to %(name)s.", name=user.name), "success")
-        else:
-            _mail_failed()
+    user, queued = _user_action(user_id, lambda db, admin, user, now: _reset(
+        db, user, services.password_link(db, admin, user, invitation=False, now=now), now))
+    if queued:
+        _send_soon([queued])
+        flash(_("A link to reset the password is on its way to %(name)s.", name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/invitation")
 @admin_only
 def resend_invitation(user_id: int):
-    user, token = _user_action(
-        user_id, lambda db, admin, user, now: services.password_link(db, admin, user, invitation=True, now=now))
-    if token:
-        if _invite(user, token):
-            flash(_("The invitation was sent again to %(name)s.", name=user.name), "success")
-        else:
-            _mail_failed()
+    user, queued = _user_action(user_id, lambda db, admin, user, now: _invite(
+        db, user, services.password_link(db, admin, user, invitation=True, now=now), now))
+    if queued:
+        _send_soon([queued])
+        flash(_("A new invitation is on its way to %(name)s.", name=isolate(user.name)), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -421,7 +425,7 @@ def create_organisation():
         field.errors = [*field.errors, _error(error)]
         return render_template("admin/organisation_new.html", form=form), 422
     db.commit()
-    flash(_("%(name)s is created.", name=organisation.name), "success")
+    flash(_("%(name)s is created.", name=isolate(organisation.name)), "success")
     return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
 
 
@@ -445,7 +449,7 @@ def show_organisation(organisation_id: int):
         return render_template("admin/organisation_show.html", organisation=organisation, form=form,
                                action_form=ActionForm(), **_labels()), 422
     db.commit()
-    flash(_("%(name)s is saved.", name=organisation.name), "success")
+    flash(_("%(name)s is saved.", name=isolate(organisation.name)), "success")
     return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
 
 
@@ -472,7 +476,7 @@ def remove_invitation_code(organisation_id: int):
     db = get_session()
     services.remove_invitation_code(db, _admin(), organisation, utcnow())
     db.commit()
-    flash(_("Nobody can register into %(name)s with a code any more.", name=organisation.name), "success")
+    flash(_("Nobody can register into %(name)s with a code any more.", name=isolate(organisation.name)), "success")
     return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
 
 
@@ -548,8 +552,9 @@ def apply_import(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     db = get_session()
+    now = utcnow()
     try:
-        plan, invitations = services.apply_import(db, admin, data, utcnow())
+        plan, invitations = services.apply_import(db, admin, data, now)
     except services.AdminError as error:
         db.rollback()
         if error.code != "rows_rejected":
@@ -558,15 +563,16 @@ def apply_import(token: str):
         message = ngettext("%(num)d row is rejected, so nothing was imported.",
                            "%(num)d rows are rejected, so nothing was imported.", len(plan.rejected))
         return _plan_page(plan, None, 422, message)
+    # In the import's transaction: a failed commit queues nothing, a committed import loses no invitation.
+    queued = [_invite(db, user, invitation, now) for user, invitation in invitations]
     db.commit()
     services.drop_import(_stash_folder(), admin, token)
-    failed = sum(not _invite(user, token) for user, token in invitations)
+    _send_soon(queued)
     flash(ngettext("%(num)d account created.", "%(num)d accounts created.", plan.count("create")), "success")
     flash(ngettext("%(num)d account updated.", "%(num)d accounts updated.", plan.count("update")), "success")
-    if failed:
-        flash(ngettext("%(num)d invitation could not be sent. Send it again from the account's page.",
-                       "%(num)d invitations could not be sent. Send them again from each account's page.",
-                       failed), "error")
+    if queued:
+        flash(ngettext("%(num)d invitation is on its way.", "%(num)d invitations are on their way.", len(queued)),
+              "success")
     return redirect(url_for("admin.list_users"))
 
 
