@@ -133,7 +133,7 @@ def test_password_reset_and_invitation_send_a_working_link(app, client, db, logi
     assert "mot de passe" in reset.get_content()
     assert _actions(db, user) == ["user.password_reset", "user.invitation_resend"]
     client.post_form("/logout")
-    new = "another long password"
+    new = "another long passphrase"
     assert client.post_form(link_in(invitation), {"password": new, "confirm": new}).status_code == 302
     assert client.post_form("/login", {"email": user.email, "password": new}).status_code == 302
 

@@ -118,7 +118,7 @@ def test_account_settings_change_name_and_language(client, db, login):
 def test_password_change_needs_the_current_password(client, db, login):
     user = make_user(db)
     login(user)
-    new = "a much longer new password"
+    new = "a much longer new passphrase"
     response = client.post_form("/account/password", {"current": "not it at all", "password": new,
                                                       "confirm": new})
     assert response.status_code == 422
@@ -141,11 +141,11 @@ def test_password_reset_link_works_once(client, db, app, login):
     response = client.post_form("/password/forgot", {"email": user.email})
     assert response.status_code == 302
     link = _reset_link(app)
-    new = "the brand new password"
+    new = "the brand new passphrase"
     assert client.post_form(link, {"password": new, "confirm": new}).status_code == 302
     login(user, password=new)
     client.post_form("/logout")
-    other = "yet another password"
+    other = "yet another passphrase"
     reused = client.post_form(link + "?lang=fr", {"password": other, "confirm": other})
     assert reused.status_code == 400
     assert "Ce lien a expiré" in reused.get_data(as_text=True)

@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 DEMO_PACKAGE = ROOT / "tests" / "fixtures" / "packages" / "demo-course"
-PASSWORD = "a long password for the scale-out test"
+PASSWORD = secrets.token_urlsafe(16)
 #: the `training-app` command of this Python, as docs/operations.md runs it
 _SCRIPT = Path(sys.executable).with_name("training-app")
 TRAINING_APP = ([str(_SCRIPT)] if _SCRIPT.exists()

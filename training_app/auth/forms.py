@@ -5,21 +5,23 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from training_app.auth.services import MIN_PASSWORD_LENGTH
+from training_app.auth.passwords import MAX_PASSWORD_LENGTH
 from training_app.i18n import LANGUAGE_NAMES
 
 LOCALE_CHOICES = dict(LANGUAGE_NAMES)
 
 
 def _new_password(label):
-    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    # The length and every other rule are the service's (passwords.password_problem), which needs the
+    # person's name and organisation and answers with one message saying which rule failed.
+    return PasswordField(label, validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                          render_kw={"autocomplete": "new-password"})
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
 
 
@@ -43,7 +45,7 @@ class AccountForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                             render_kw={"autocomplete": "current-password"})
     password = _new_password(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"),

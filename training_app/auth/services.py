@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from training_app.auth.models import LoginThrottle, Organisation, PasswordResetToken, User
+from training_app.auth.passwords import normalise_password, password_problem, personal_words
 from training_app.db import dialect_insert
 from training_app.security import Role
 
@@ -24,7 +25,8 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MAX_FAILURES = 10
 THROTTLE_WINDOW = timedelta(minutes=15)
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
-MIN_PASSWORD_LENGTH = 12
+#: an administrator's invitation (a set-password link for a new account) waits for people on leave or on shift
+INVITATION_LIFETIME = timedelta(days=7)
 
 #: real agencies offered on a fresh installation: country, acronym, name, kind
 REFERENCE_AGENCIES = (
@@ -53,15 +55,44 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalise_password(password))
+
+
+def _matching_form(user: User | None, password: str) -> str | None:
+    """The form of `password` that the user's hash accepts, or None; the same time whether the user exists or not.
+
+    Its NFC form first; then, if it differs, the password as typed, which a hash made before passwords were
+    normalised (see passwords.py) may hold. A match on the second tells the caller to rehash.
+    """
+    password_hash = user.password_hash if user else _DUMMY_HASH
+    for form in dict.fromkeys((normalise_password(password), password)):
+        try:
+            if _hasher.verify(password_hash, form) and user is not None:
+                return form
+        except (VerifyMismatchError, InvalidHashError):
+            pass
+    return None
 
 
 def check_password(user: User | None, password: str) -> bool:
     """True if `password` is the user's; spends the same time whether the user exists or not."""
-    try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
-    except (VerifyMismatchError, InvalidHashError):
-        return False
+    return _matching_form(user, password) is not None
+
+
+def password_context(email: str, name: str, organisation: Organisation | None) -> frozenset[str]:
+    """The person's words a new password may not contain: name, e-mail before the @, organisation and agency."""
+    texts = [email.partition("@")[0], name]
+    for org in (organisation, organisation.parent if organisation else None):
+        if org is not None:
+            texts += [org.name, org.code]
+    return personal_words(*texts)
+
+
+def check_new_password(password: str, email: str, name: str, organisation: Organisation | None) -> None:
+    """Raise AccountError naming the first rule `password` breaks (passwords.password_problem)."""
+    problem = password_problem(password, context=password_context(email, name, organisation))
+    if problem is not None:
+        raise AccountError(problem)
 
 
 def user_by_email(db: Session, email: str) -> User | None:
@@ -104,10 +135,9 @@ def create_user(
     locale: str = "en",
     organisation: Organisation | None = None,
 ) -> User:
-    """Create an account; refuses a taken e-mail or a short password. The caller commits."""
+    """Create an account; refuses a taken e-mail or a weak password. The caller commits."""
     email = normalise_email(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
+    check_new_password(password, email, name, organisation)
     if user_by_email(db, email) is not None:
         raise AccountError("email_taken")
     user = User(
@@ -180,9 +210,11 @@ def count_hit(db: Session, key: str, now: datetime) -> int:
 def authenticate(db: Session, email: str, password: str, now: datetime) -> User:
     """The active user with these credentials, or AccountError("bad_credentials"). The caller commits."""
     user = user_by_email(db, email)
-    if not check_password(user, password) or not user.is_active:
+    matched = _matching_form(user, password)
+    if matched is None or not user.is_active:
         raise AccountError("bad_credentials")
-    if _hasher.check_needs_rehash(user.password_hash):
+    # Old argon2 parameters, or a hash of the password as typed before passwords were normalised to NFC.
+    if _hasher.check_needs_rehash(user.password_hash) or matched != normalise_password(password):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     return user
@@ -196,8 +228,8 @@ def change_password(db: Session, user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, new: str) -> None:
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
+    """Hash and store a new password that passes the rules (AccountError if not); ends other sessions."""
+    check_new_password(new, user.email, user.name, user.organisation)
     user.password_hash = hash_password(new)
     user.session_epoch += 1
 
@@ -211,11 +243,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_reset_token(db: Session, user: User, now: datetime) -> str:
-    """A single-use reset token for `user`; only its hash is stored. The caller commits."""
+def create_reset_token(db: Session, user: User, now: datetime, *,
+                       lifetime: timedelta = RESET_TOKEN_LIFETIME) -> str:
+    """A single-use set-password token for `user` (INVITATION_LIFETIME for invitations); only its hash is stored.
+
+    The caller commits.
+    """
     token = secrets.token_urlsafe(32)
     db.add(PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                              expires_at=now + RESET_TOKEN_LIFETIME))
+                              expires_at=now + lifetime))
     db.flush()
     return token
 
@@ -232,8 +268,8 @@ def valid_reset_token(db: Session, token: str, now: datetime) -> PasswordResetTo
 def reset_password(db: Session, token: str, new: str, now: datetime) -> User:
     """Use a reset token once to set a new password. The caller commits."""
     row = valid_reset_token(db, token, now)
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
+    user = db.get(User, row.user_id)
+    check_new_password(new, user.email, user.name, user.organisation)  # a refused password keeps the link usable
     # Claim the token with a compare-and-set, so two requests with one link set one password.
     claimed = db.execute(
         update(PasswordResetToken)
@@ -242,7 +278,6 @@ def reset_password(db: Session, token: str, new: str, now: datetime) -> User:
     ).rowcount
     if not claimed:
         raise AccountError("bad_reset_token")
-    user = db.get(User, row.user_id)
     set_password(user, new)
     db.flush()
     return user

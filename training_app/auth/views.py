@@ -17,6 +17,7 @@ from training_app.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from training_app.bidi import isolate
 from training_app.db import get_session, utcnow
 from training_app.forms import ActionForm
 from training_app.mail import send_mail
@@ -28,6 +29,12 @@ bp = Blueprint("auth", __name__)
 ERRORS = {
     "bad_credentials": _l("The e-mail or password is not right."),
     "password_too_short": _l("Choose a password of at least 12 characters."),
+    "password_common": _l("This password is too common: it is a frequently used or leaked password, word or name, "
+                          "perhaps with digits or symbols added at the end. Choose another one."),
+    "password_site_word": _l("This password contains a word anyone could guess here (such as customs, douane, "
+                             "aduana, CITES, wildlife or password). Choose another one."),
+    "password_personal": _l("This password contains your name, your e-mail address or your organisation's name. "
+                            "Choose another one."),
     "email_taken": _l("An account with this e-mail already exists."),
     "unknown_invitation": _l("This invitation code is not known. Check it with your organisation."),
     "bad_current_password": _l("Your current password is not right."),
@@ -102,7 +109,7 @@ def register():
     _fresh_session()
     login_user(user)
     security_event("registered", user_id=user.id, organisation_id=user.organisation_id)
-    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    flash(_("Welcome, %(name)s. Your account is ready.", name=isolate(user.name)), "success")
     return redirect(url_for("learn.dashboard"))
 
 
@@ -135,7 +142,8 @@ def change_password():
     try:
         services.change_password(db, user, form.current.data, form.password.data)
     except services.AccountError as error:
-        form.current.errors = [ERRORS[error.code]]
+        field = form.current if error.code == "bad_current_password" else form.password
+        field.errors = [*field.errors, ERRORS[error.code]]
         return render_template("auth/password_change.html", form=form), 422
     db.commit()
     login_user(user)  # this session carries the new epoch; every other session ends
@@ -177,6 +185,9 @@ def reset_password(token: str):
     try:
         user = services.reset_password(db, token, form.password.data, utcnow())
     except services.AccountError as error:
+        if error.code != "bad_reset_token":  # a refused password: the link still works, try another
+            form.password.errors = [*form.password.errors, ERRORS[error.code]]
+            return render_template("auth/password_reset.html", form=form), 422
         return render_template("auth/password_reset.html", form=None, error=ERRORS[error.code]), 400
     db.commit()
     security_event("password_reset", user_id=user.id)
