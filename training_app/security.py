@@ -15,6 +15,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, has_app_context, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -139,8 +140,23 @@ FILE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'; object-src 'non
 MAX_ID = 2**31 - 1
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that the answer to a cross-site POST never sets or clears it.
+
+    The browser keeps the SameSite=Lax cookie from such a request, so the app sees an empty session, and the
+    cookie its answer would set (the error page's CSRF token) would replace the signed-in one: any other site
+    could sign people out with a self-submitting form (RELIABILITY.md CS-4).
+    """
+
+    def save_session(self, app: Flask, session_: Any, response: Response) -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.headers.get("Sec-Fetch-Site") == "cross-site":
+            return
+        super().save_session(app, session_, response)
+
+
 def init_app(app: Flask) -> None:
     _init_security_log(app)
+    app.session_interface = CookieSessions()
 
     @app.before_request
     def refuse_impossible_input() -> None:

@@ -112,6 +112,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.wait()
 
 
+def run_cli(server: Server, *args: str) -> subprocess.CompletedProcess:
+    """The `training-app` command on the running server's instance, e.g. to import one more course."""
+    return subprocess.run([_cli(), *args], cwd=ROOT, env=_server_env(server.instance), check=True,
+                          capture_output=True, text=True, timeout=300)
+
+
 def _wait_healthy(url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

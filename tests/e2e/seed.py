@@ -87,11 +87,15 @@ def seed(instance: Path) -> World:
             user("trainer", lang, Role.TRAINER)
             certified = user("certified", lang)
             user("quizzer", lang)
+            user("hostile", lang)  # reads the hostile course of test_security.py
             db.flush()
             authoring.add_editor(db, TRAINER_COURSES[lang], email("trainer", lang), now)
             world.certified[lang] = _complete_demo(db, certified.id, lang, now)[0]
+        user("csrf", "en", name="Riley Chen")  # the victim of test_security.py's cross-site posts
+        renamed = user("renamed", "en", name="Casey Brooks")  # gives themselves a hostile name in test_security.py
         db.flush()
         authoring.add_editor(db, DEMO, author.email, now)
+        _complete_demo(db, renamed.id, "en", now)  # so the reports list them
         world.learner_id = sweep.id
         world.certificate, world.results = _complete_demo(db, sweep.id, "en", now)
         world.revoked_certificate = _complete_demo(db, revoked.id, "es", now)[0]

@@ -152,6 +152,18 @@ def test_CS2_a_token_from_another_session_is_refused(app, db, world):
     assert read_log(app)[-1]["event"] == "csrf_rejected"
 
 
+def test_CS4_the_answer_to_a_cross_site_post_never_sets_the_session_cookie(app):
+    """The browser keeps its SameSite=Lax cookie from another site's post, so the app sees no session: a cookie in
+    the answer (the error page's CSRF token) would replace the signed-in one. The browser half: tests/e2e."""
+    answers = {}
+    for site in ("cross-site", "same-origin"):
+        response = app.test_client().post("/account", data={"name": "x"}, headers={"Sec-Fetch-Site": site})
+        assert response.status_code == 400
+        answers[site] = response.headers.getlist("Set-Cookie")
+    assert answers["cross-site"] == []
+    assert answers["same-origin"], "the same page from this site sets its session (else this test proves nothing)"
+
+
 def test_CS3_no_get_changes_anything_and_post_only_routes_refuse_get(app, client, db, login, world):
     readable = {rule.rule for rule in app_rules(app, "GET")}
     for who in (world.learner, world.trainer, world.admin):
