@@ -142,6 +142,7 @@ def query_counts(database_url: str, instance: Path, paths: dict[str, str], email
 
     event.listen(engine, "before_cursor_execute", count)
     for name, path in paths.items():
+        client.get(path)  # warm: what is cached per process (outlines, lesson HTML) is not counted again
         statements.clear()
         client.get(path)
         counts[name] = len(statements)

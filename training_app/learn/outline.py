@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from training_app.learn.models import Course, Lesson, LessonText, Module
+from training_app.learn.models import Course, Lesson, LessonText, Module, Quiz, QuizText
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class QuizOutline:
     time_limit_minutes: int | None
     wait_minutes: int | None
     review: str
+    texts: tuple[Text, ...] = ()  # its title in each language
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ _LOAD = (
     selectinload(Course.modules).selectinload(Module.texts),
     selectinload(Course.modules).selectinload(Module.lessons).selectinload(Lesson.texts)
     .defer(LessonText.body).defer(LessonText.summary),
-    selectinload(Course.modules).selectinload(Module.quiz),
+    selectinload(Course.modules).selectinload(Module.quiz).selectinload(Quiz.texts).defer(QuizText.cases),
 )
 
 
@@ -117,7 +118,8 @@ def _outline(course: Course) -> CourseOutline:
                                             tuple(Text(t.locale, t.title) for t in lesson.texts))
                               for lesson in m.lessons),
                 quiz=QuizOutline(m.quiz.id, m.quiz.slug, m.quiz.pass_mark, m.quiz.draw, m.quiz.max_attempts,
-                                 m.quiz.time_limit_minutes, m.quiz.wait_minutes, m.quiz.review) if m.quiz else None,
+                                 m.quiz.time_limit_minutes, m.quiz.wait_minutes, m.quiz.review,
+                                 tuple(Text(t.locale, t.title) for t in m.quiz.texts)) if m.quiz else None,
             )
             for m in course.modules
         ),

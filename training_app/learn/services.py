@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -121,6 +121,16 @@ def done_lesson_ids(db: Session, user_id: int, course_ids: Sequence[int]) -> set
     ))
 
 
+def finished_lessons(db: Session, user_id: int, course_ids: Sequence[int]) -> dict[int, datetime]:
+    """When the learner finished each lesson of these courses, by lesson id (the dashboard's progress and
+    recent activity from one query)."""
+    return dict(db.execute(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user_id, Lesson.course_id.in_(course_ids))
+    ).tuples().all())
+
+
 def passed_quiz_ids(db: Session, user_id: int) -> set[int]:
     return set(db.scalars(select(Attempt.quiz_id).where(Attempt.user_id == user_id, Attempt.passed.is_(True))))
 
@@ -233,13 +243,9 @@ class Activity:
     lesson: LessonOutline
 
 
-def recent_activity(db: Session, user_id: int, limit: int = 5) -> list[Activity]:
-    """The lessons the learner finished last, newest first."""
-    rows = db.execute(
-        select(LessonProgress.completed_at, Lesson.id, Lesson.course_id)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user_id).order_by(LessonProgress.completed_at.desc()).limit(limit)
-    ).all()
-    courses = {course.id: course for course in courses_by_ids(db, {row.course_id for row in rows})}
-    lessons = {lesson.id: lesson for course in courses.values() for lesson in ordered_lessons(course)}
-    return [Activity(row.completed_at, courses[row.course_id], lessons[row.id]) for row in rows]
+def recent_activity(courses: Sequence[CourseOutline], finished: Mapping[int, datetime],
+                    limit: int = 5) -> list[Activity]:
+    """The lessons of `courses` the learner finished last, newest first; `finished` is finished_lessons()."""
+    lessons = {lesson.id: (course, lesson) for course in courses for lesson in ordered_lessons(course)}
+    latest = sorted(((at, lesson_id) for lesson_id, at in finished.items() if lesson_id in lessons), reverse=True)
+    return [Activity(at, *lessons[lesson_id]) for at, lesson_id in latest[:limit]]

@@ -46,10 +46,10 @@ def dashboard():
     db = get_session()
     enrolments = services.enrolments_of(db, current_user.id)
     courses = services.courses_by_ids(db, enrolments)
-    done = services.done_lesson_ids(db, current_user.id, [c.id for c in courses])
+    finished = services.finished_lessons(db, current_user.id, [c.id for c in courses])
     passed = services.passed_quiz_ids(db, current_user.id)
-    mine = [(course, services.progress_of(course, done, passed, enrolments[course.id])) for course in courses]
-    return render_template("learn/dashboard.html", mine=mine, activity=services.recent_activity(db, current_user.id),
+    mine = [(course, services.progress_of(course, set(finished), passed, enrolments[course.id])) for course in courses]
+    return render_template("learn/dashboard.html", mine=mine, activity=services.recent_activity(courses, finished),
                            my_certificates=certificates.certificates_of(db, current_user.id, utcnow().date()),
                            **_helpers())
 
@@ -73,8 +73,9 @@ def show_course(slug: str):
     course = _course_or_404(db, slug)
     enrolment = services.enrolments_of(db, current_user.id).get(course.id)
     done = services.done_lesson_ids(db, current_user.id, [course.id])
-    progress = services.progress_of(course, done, services.passed_quiz_ids(db, current_user.id), enrolment)
     quiz_summaries = quizzes.summaries(db, current_user.id, [m.quiz for m in course.modules if m.quiz], utcnow())
+    passed = {quiz_id for quiz_id, summary in quiz_summaries.items() if summary.has_passed}
+    progress = services.progress_of(course, done, passed, enrolment)
     return render_template("learn/course_show.html", course=course, enrolment=enrolment, done=done,
                            progress=progress, quiz_summaries=quiz_summaries, form=ActionForm(),
                            lesson_links=_lesson_links(course, str(get_locale())), **_helpers())

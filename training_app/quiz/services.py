@@ -28,6 +28,7 @@ from training_app.certificates.models import Certificate
 from training_app.db import dialect_insert
 from training_app.learn import services as learn
 from training_app.learn.models import Course, Media, Module, Question, Quiz, QuizText
+from training_app.learn.outline import Text
 from training_app.quiz import grading
 from training_app.quiz.draw import draw_questions
 from training_app.quiz.models import Answer, Attempt
@@ -67,7 +68,7 @@ class QuizSummary:
     """One learner's standing on one quiz, for the course page and the result page."""
 
     quiz_id: int
-    texts: list[QuizText]
+    texts: Sequence[QuizText] | Sequence[Text]  # the quiz's title in each language
     attempts_used: int
     max_attempts: int | None
     best_score: Decimal | None
@@ -674,11 +675,9 @@ def _complete_new_passes(db: Session, course_id: int, changes: Sequence[RegradeC
 
 
 def summaries(db: Session, user_id: int, quizzes: Sequence[Quiz], now: datetime) -> dict[int, QuizSummary]:
-    """Each quiz's title texts and the learner's attempts, best score and what they may do next, by quiz id."""
+    """Each quiz's title texts and the learner's attempts, best score and what they may do next, by quiz id:
+    one query (the titles come with the quizzes, from the course outline or the ORM)."""
     ids = [quiz.id for quiz in quizzes]
-    texts: dict[int, list[QuizText]] = {quiz_id: [] for quiz_id in ids}
-    for text in db.scalars(select(QuizText).where(QuizText.quiz_id.in_(ids))):
-        texts[text.quiz_id].append(text)
     attempts: dict[int, list[Attempt]] = {quiz_id: [] for quiz_id in ids}
     for attempt in db.scalars(select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id.in_(ids))
                               .order_by(Attempt.number)):
@@ -692,7 +691,7 @@ def summaries(db: Session, user_id: int, quizzes: Sequence[Quiz], now: datetime)
         if wait_until is not None and now >= wait_until:
             wait_until = None
         result[quiz.id] = QuizSummary(
-            quiz_id=quiz.id, texts=texts[quiz.id], attempts_used=len(history), max_attempts=quiz.max_attempts,
+            quiz_id=quiz.id, texts=quiz.texts, attempts_used=len(history), max_attempts=quiz.max_attempts,
             best_score=max((attempt.score for attempt in submitted), default=None),
             has_passed=any(attempt.passed for attempt in submitted), open_attempt_id=opened,
             last_result_id=submitted[-1].id if submitted else None,
