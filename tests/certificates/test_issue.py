@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import stat
-import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.certificates.helpers import TITLES, complete, pass_quizzes, read_every_lesson
 from tests.factories import make_user
+from tests.together import all_at_once
 from training_app.certificates import services, signing
 from training_app.certificates.models import Certificate
 from training_app.learn import services as learn
@@ -47,25 +47,14 @@ def test_concurrent_completions_issue_one_certificate(app, db, demo_course):
     pass_quizzes(db, learner, demo_course)
     read_every_lesson(db, learner, demo_course, datetime.now(UTC))
     engine = app.extensions["db_engine"]
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
 
-    def finish() -> None:
-        try:
-            with app.app_context(), Session(engine, expire_on_commit=False) as session:
-                course = learn.course_by_slug(session, "demo-course")
-                barrier.wait()
-                learn.update_completion(session, learner.id, course, datetime.now(UTC))
-                session.commit()
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
+    def finish(_index: int) -> None:
+        with app.app_context(), Session(engine, expire_on_commit=False) as session:
+            course = learn.course_by_slug(session, "demo-course")
+            learn.update_completion(session, learner.id, course, datetime.now(UTC))
+            session.commit()
 
-    threads = [threading.Thread(target=finish) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    all_at_once(4, finish)
     assert _count(db) == 1
 
 
@@ -153,27 +142,15 @@ def test_racing_issuers_insert_one_certificate_and_log_it_once(app, db, demo_cou
     db.execute(Certificate.__table__.delete())
     db.commit()
     engine = app.extensions["db_engine"]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def issue() -> None:
-        try:
-            with app.app_context(), Session(engine, expire_on_commit=False) as session:
-                enrolment = session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id)).one()
-                course = session.get(Course, demo_course.id)
-                barrier.wait()
-                services.issue_certificate(session, enrolment, course, datetime.now(UTC))
-                session.commit()
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
+    def issue(_index: int) -> None:
+        with app.app_context(), Session(engine, expire_on_commit=False) as session:
+            enrolment = session.scalars(select(Enrolment).where(Enrolment.user_id == learner.id)).one()
+            services.issue_certificate(session, enrolment, session.get(Course, demo_course.id), datetime.now(UTC))
+            session.commit()
 
     log = Path(app.config["SECURITY_LOG"])
     before = log.read_text(encoding="utf-8").count('"certificate.issue"') if log.exists() else 0
-    threads = [threading.Thread(target=issue) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    all_at_once(2, issue)
     assert _count(db) == 1
     assert log.read_text(encoding="utf-8").count('"certificate.issue"') == before + 1

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, make_user
 from tests.quiz.helpers import answer_every_page_right, make_attempt, quiz_of, start
+from tests.together import all_at_once
 from training_app.db import utcnow
 from training_app.quiz import services
 from training_app.quiz.models import Attempt
@@ -24,17 +22,6 @@ def _signed_in_clients(app, user, count: int) -> list:
         assert other.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
         clients.append(other)
     return clients
-
-
-def _all_at_once(count: int, action) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(index: int):
-        barrier.wait()
-        return action(index)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def test_twenty_concurrent_submits_through_the_app_grade_once(app, client, db, login, demo_course):
@@ -55,7 +42,7 @@ def test_twenty_concurrent_submits_through_the_app_grade_once(app, client, db, l
     engine = app.extensions["db_engine"]
     event.listen(engine, "after_cursor_execute", count_claims)
     try:
-        statuses = _all_at_once(THREADS, lambda i: clients[i].post(
+        statuses = all_at_once(THREADS, lambda i: clients[i].post(
             f"/attempts/{attempt.id}/submit", data={"csrf_token": tokens[i]}).status_code)
     finally:
         event.remove(engine, "after_cursor_execute", count_claims)
@@ -77,7 +64,7 @@ def test_twenty_concurrent_submit_calls_with_their_own_sessions_grade_once(app, 
             session.commit()
             return graded
 
-    assert sorted(_all_at_once(THREADS, submit)) == [False] * (THREADS - 1) + [True]
+    assert sorted(all_at_once(THREADS, submit)) == [False] * (THREADS - 1) + [True]
     db.refresh(attempt)
     assert attempt.submitted_at is not None and attempt.results is not None
 
@@ -87,7 +74,7 @@ def test_concurrent_starts_make_one_open_attempt(app, db, demo_course):
     clients = _signed_in_clients(app, learner, 8)
     tokens = [other.csrf_token() for other in clients]
     quiz = quiz_of(demo_course, "cylinders")
-    locations = _all_at_once(len(clients), lambda i: clients[i].post(
+    locations = all_at_once(len(clients), lambda i: clients[i].post(
         f"/quizzes/{quiz.id}/attempts", data={"csrf_token": tokens[i]}).headers["Location"])
     attempts = db.scalars(select(Attempt)).all()
     assert len(attempts) == 1
