@@ -115,10 +115,7 @@ def ordered_lessons(course: CourseOutline) -> list[LessonOutline]:
 
 
 def done_lesson_ids(db: Session, user_id: int, course_ids: Sequence[int]) -> set[int]:
-    return set(db.scalars(
-        select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user_id, Lesson.course_id.in_(course_ids))
-    ))
+    return set(finished_lessons(db, user_id, course_ids))
 
 
 def finished_lessons(db: Session, user_id: int, course_ids: Sequence[int]) -> dict[int, datetime]:
